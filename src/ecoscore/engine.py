@@ -1,0 +1,247 @@
+"""Evaluate criteria over submissions: scores with traces, then grades and rankings.
+
+``evaluate(criteria, submissions, previous=...)`` is a pure function: no I/O, exact
+``Decimal`` arithmetic in ``ecoscore.numbers.CONTEXT``, and the same result whatever
+the order of the units. The steps, for every unit:
+
+1. read the submitted values (``ecoscore.submission``) and the previous periods';
+2. compute derived values in dependency order, with their declared rounding;
+3. compute each indicator's measured value (pass 1, all units), bind cohort rules to
+   every unit's value, then score (pass 2), applying missing-value and
+   division-by-zero policies and the declared rounding of points;
+4. aggregate the tree bottom-up, round nodes and the total as declared;
+5. rank (``ecoscore.ranking``) and grade (``ecoscore.grading``).
+
+Every problem found in the data is collected and raised together as one
+``EvaluationError`` (or ``DataError`` for values that cannot be read).
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ecoscore import grading, ranking
+from ecoscore.aggregate import aggregate_tree
+from ecoscore.errors import DataError, EvaluationError, Location, Problem
+from ecoscore.expr import EvaluationFailure, Expression
+from ecoscore.model import Criteria, Indicator
+from ecoscore.numbers import CONTEXT
+from ecoscore.results import IndicatorResult, Results, ScoreCard
+from ecoscore.rules.cohort import CohortError
+from ecoscore.submission import Submission, Value, read_period
+
+__all__ = ["evaluate"]
+
+Record = Mapping[str, Any] | Submission
+
+
+class _Missing(Exception):
+    """A value an indicator needs is missing."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = tuple(names)
+
+
+def evaluate(
+    criteria: Criteria,
+    submissions: Iterable[Record],
+    *,
+    previous: Sequence[Iterable[Record]] = (),
+    source: str = "<submissions>",
+) -> Results:
+    """Score, grade and rank every unit in ``submissions``.
+
+    ``previous`` holds earlier periods' submissions, the most recent first: ``previous(x)``
+    in a rule reads ``previous[0]``, ``previous(x, 2)`` reads ``previous[1]``.
+    Raises ``DataError`` for figures that cannot be read and ``EvaluationError`` for
+    figures that cannot be scored, each listing every problem.
+    """
+    with decimal.localcontext(CONTEXT):
+        return _Evaluation(criteria, source).run(submissions, previous)
+
+
+class _Evaluation:
+    def __init__(self, criteria: Criteria, source: str) -> None:
+        self.criteria = criteria
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def run(self, submissions: Iterable[Record], previous: Sequence[Iterable[Record]]) -> Results:
+        c = self.criteria
+        read_problems: list[Problem] = []
+        units = read_period(c, submissions, read_problems, source=self.source)
+        history = [
+            read_period(c, period, read_problems, source=f"{self.source} (previous {k + 1})",
+                        check_units=False)
+            for k, period in enumerate(previous)
+        ]
+        if read_problems:
+            raise DataError(read_problems)
+        order = sorted(units)  # results never depend on the order of the input
+        envs = {u: self._environment(u, units[u][1], history) for u in order}
+        # Pass 1: each indicator's measured value, for every unit.
+        measured: dict[str, dict[str, Any]] = {u: {} for u in order}
+        for ind in c.indicators.values():
+            for u in order:
+                measured[u][ind.id] = self._measure(ind, envs[u], units[u][0])
+        # Cohort rules see every unit's value before anyone is scored.
+        bound: dict[str, Any] = {}
+        for ind in c.indicators.values():
+            if ind.cohort:
+                cohort = [v for u in order if isinstance(v := measured[u][ind.id], Decimal)]
+                bound[ind.id] = ind.rule.prepare(cohort)
+            else:
+                bound[ind.id] = ind.rule
+        cards: dict[str, ScoreCard] = {}
+        for u in order:
+            sub, env = units[u][0], envs[u]
+            results = {
+                ind.id: self._score(ind, bound[ind.id], measured[u][ind.id], env, sub)
+                for ind in c.indicators.values()
+            }
+            nodes, steps, problem = aggregate_tree(c, results, env)
+            if problem:
+                self.problems.append(Problem(f"{u}: {problem}", sub.origin))
+            total = nodes["total"]
+            cards[u] = ScoreCard(
+                unit=u, label=sub.label, attributes={a: env.get(a) for a in c.attributes},
+                indicators=results, nodes=nodes, total_exact=total.raw, total=total.value,
+                steps=steps,
+            )
+        if self.problems:
+            raise EvaluationError(self.problems)
+        rankings = ranking.rank_all(c, cards, envs)
+        cards = grading.grade_all(c, cards, envs, rankings, self.problems)
+        if self.problems:
+            raise EvaluationError(self.problems)
+        return Results(c, cards, rankings)
+
+    # -- values --------------------------------------------------------------------
+    def _environment(self, unit: str, values: Mapping[str, Value],
+                     history: Sequence[Mapping[str, tuple[Submission, dict[str, Value]]]]
+                     ) -> dict[str, Any]:
+        """The unit's values by name: inputs, attributes, derived, previous(...)."""
+        env: dict[str, Any] = dict(values)
+        self._derive(unit, env, strict=True)
+        for k, period in enumerate(history, start=1):
+            if unit not in period:
+                continue
+            past = dict(period[unit][1])
+            self._derive(unit, past, strict=False)
+            for name, value in past.items():
+                env[f"previous({name})" if k == 1 else f"previous({name}, {k})"] = value
+        return env
+
+    def _derive(self, unit: str, env: dict[str, Any], *, strict: bool) -> None:
+        for d in self.criteria.derived:
+            env[d.id] = None
+            if any(env.get(n) is None for n in d.expression.needs):
+                continue
+            try:
+                value = d.expression.evaluate(env)
+            except EvaluationFailure as exc:
+                if exc.zero_division and d.on_zero_division == "missing":
+                    continue
+                if exc.zero_division and isinstance(d.on_zero_division, Decimal):
+                    env[d.id] = d.on_zero_division
+                    continue
+                if strict:
+                    self.problems.append(Problem(
+                        f"{unit}: derived {d.id} = {d.expression.source}: {exc.message}",
+                        Location(self.source), _zero_hint(exc)))
+                continue
+            if d.rounding is not None and isinstance(value, Decimal):
+                value = d.rounding(value)
+            env[d.id] = value
+
+    def _measure(self, ind: Indicator, env: Mapping[str, Any], sub: Submission) -> Any:
+        """The indicator's measured value, or a marker of why there is none."""
+        if ind.value is None:
+            missing = [n for n in ind.reads if env.get(n) is None]
+            return _Missing(missing) if missing else None
+        return self._value_of(ind, ind.value, env)
+
+    def _value_of(self, ind: Indicator, e: Expression, env: Mapping[str, Any]) -> Any:
+        missing = [n for n in e.needs if env.get(n) is None]
+        if missing:
+            return _Missing(missing)
+        try:
+            value = e.evaluate(env)
+        except EvaluationFailure as exc:
+            return exc
+        if ind.value_rounding is not None and isinstance(value, Decimal):
+            value = ind.value_rounding(value)
+        return value
+
+    # -- points --------------------------------------------------------------------
+    def _score(self, ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any],
+               sub: Submission) -> IndicatorResult:
+        status, note = "scored", None
+        if isinstance(value, _Missing):
+            policy = ind.missing
+            what = ", ".join(value.names)
+            if policy == "previous" and ind.value is not None:
+                past = {n: env.get(f"previous({n})") for n in ind.value.needs}
+                carried = self._value_of(ind, ind.value, past)
+                if not isinstance(carried, (_Missing, EvaluationFailure)):
+                    value, status, note = carried, "carried-forward", f"no {what}: previous period's value"
+                    policy = "done"
+            if policy == "zero":
+                return self._fixed(ind, Decimal(0), "missing-zero", f"no {what}: 0 points")
+            if policy == "exclude":
+                return IndicatorResult(ind.id, None, None, None, None, None, "excluded",
+                                       note=f"no {what}: left out")
+            if isinstance(policy, Decimal):
+                return self._fixed(ind, policy, "missing-points", f"no {what}: {policy} points")
+            if policy != "done":
+                self.problems.append(Problem(
+                    f"{sub.unit}: indicator {ind.id}: no value for {what}", sub.where(value.names[0]),
+                    "declare missing = \"zero\", \"exclude\", \"previous\" or a number of points"
+                    " on the indicator to allow it"))
+                return IndicatorResult(ind.id, None, None, None, None, None, "error")
+        if isinstance(value, EvaluationFailure):
+            policy = ind.on_zero_division if value.zero_division else "error"
+            if policy == "zero":
+                return self._fixed(ind, Decimal(0), "zero-division", "division by zero: 0 points")
+            if policy == "full" and ind.points is not None:
+                return self._fixed(ind, ind.points, "zero-division", "division by zero: full points")
+            if policy == "exclude":
+                return IndicatorResult(ind.id, None, None, None, None, None, "excluded",
+                                       note="division by zero: left out")
+            if isinstance(policy, Decimal):
+                return self._fixed(ind, policy, "zero-division", f"division by zero: {policy} points")
+            source = ind.value.source if ind.value is not None else ind.id
+            self.problems.append(Problem(
+                f"{sub.unit}: indicator {ind.id}: {source}: {value.message}", sub.origin,
+                _zero_hint(value)))
+            return IndicatorResult(ind.id, None, None, None, None, None, "error")
+        if ind.value is not None and not isinstance(value, (Decimal, bool, str)):
+            self.problems.append(Problem(f"{sub.unit}: indicator {ind.id}: not a value", sub.origin))
+            return IndicatorResult(ind.id, None, None, None, None, None, "error")
+        try:
+            outcome = rule.score(value, env)
+        except (CohortError, EvaluationFailure, decimal.InvalidOperation) as exc:
+            self.problems.append(Problem(f"{sub.unit}: indicator {ind.id}: {exc}", sub.origin))
+            return IndicatorResult(ind.id, value, None, None, None, None, "error")
+        raw = outcome.points
+        rounding = ind.points_rounding or self.criteria.points_rounding
+        points = raw if raw is None or rounding is None else rounding(raw)
+        contribution = None if points is None else (-points if ind.effect == "deduction" else points)
+        names = ind.reads or (ind.value.needs if ind.value is not None else ())
+        inputs = tuple((n, env.get(n)) for n in names)
+        return IndicatorResult(ind.id, value, outcome, raw, points, contribution, status,
+                               rounding if raw is not None else None, inputs, note)
+
+    def _fixed(self, ind: Indicator, points: Decimal, status: str, note: str) -> IndicatorResult:
+        contribution = -points if ind.effect == "deduction" else points
+        return IndicatorResult(ind.id, None, None, points, points, contribution, status, note=note)
+
+
+def _zero_hint(exc: EvaluationFailure) -> str | None:
+    if exc.zero_division:
+        return "declare on_zero_division = \"zero\", \"full\", \"exclude\", \"missing\" or a number"
+    return None

@@ -1,0 +1,464 @@
+"""TOML criteria → ``Criteria``, reporting every problem at once with its location.
+
+``load(path)`` and ``loads(text)`` parse with tomli (exact positions for syntax errors,
+numbers read as ``Decimal``), then walk the document: unknown keys, wrong types,
+undefined names, cycles among derived values, bands that overlap or leave gaps, children
+whose points do not add up to their parent's, and refused expressions all become
+problems, raised together in one ``CriteriaError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import tomli
+
+from ecoscore import rulebook
+from ecoscore.errors import CriteriaError, Location, Problem
+from ecoscore.model import (
+    TOTAL,
+    ArgMax,
+    Attribute,
+    Criteria,
+    Derived,
+    Indicator,
+    Input,
+    Node,
+    Unit,
+)
+from ecoscore.reader import Path, TableReader, did_you_mean
+from ecoscore.sourcemap import key_positions
+from ecoscore.loader_grades import read_grades, read_rankings
+
+__all__ = ["LANGUAGE_VERSIONS", "load", "loads"]
+
+#: The versions of the criteria language this release reads.
+LANGUAGE_VERSIONS = (1,)
+
+_TOP_KEYS = (
+    "ecoscore", "id", "title", "source", "description", "rounding", "inputs", "attributes",
+    "units", "derived", "indicator", "node", "total", "grades", "veto", "cap",
+    "precondition", "ranking",
+)
+_LABEL_KEYS = ("zh", "en")
+_INDICATOR_KEYS = (
+    *_LABEL_KEYS, "parent", "points", "weight", "effect", "value", "round_value",
+    "round_points", "missing", "on_zero_division", "else", "floor", "note", "source",
+    *rulebook.RULE_KEYS,
+)
+_NODE_KEYS = (*_LABEL_KEYS, "parent", "points", "weight", "aggregate", "formula", "round",
+              "argmax", "rescale_excluded", "note")
+AGGREGATES = ("sum", "mean", "weighted-mean", "geometric-mean", "min", "max", "formula")
+MISSING_POLICIES = ("error", "zero", "exclude", "previous")
+ZERO_DIVISION_POLICIES = ("error", "zero", "full", "exclude", "missing")
+
+
+def load(path: str | os.PathLike[str]) -> Criteria:
+    """Load a criteria file; raise ``CriteriaError`` listing every problem in it."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise CriteriaError([Problem(f"cannot read the criteria file: {exc.strerror}",
+                                     Location(name))]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CriteriaError([Problem(f"not UTF-8 text (byte {exc.start})", Location(name))]) from None
+    return loads(text, source=name, _sha256=hashlib.sha256(data).hexdigest())
+
+
+def loads(text: str, *, source: str = "<criteria>", _sha256: str | None = None) -> Criteria:
+    """Load criteria from a TOML string; ``source`` names it in messages."""
+    try:
+        doc = tomli.loads(text, parse_float=Decimal)
+    except tomli.TOMLDecodeError as exc:
+        line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        message = getattr(exc, "msg", str(exc))
+        raise CriteriaError([Problem(f"TOML syntax: {message}", Location(source, line, col))]) from None
+    r = TableReader(source, key_positions(text))
+    criteria = _Document(r, doc).read()
+    if r.problems or criteria is None:
+        raise CriteriaError(sorted(r.problems, key=_order))
+    if _sha256 is None:
+        _sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _evolve_sha(criteria, _sha256, source)
+
+
+def _evolve_sha(criteria: Criteria, sha: str, source: str) -> Criteria:
+    import attrs
+
+    return attrs.evolve(criteria, sha256=sha, path=source)
+
+
+def _order(p: Problem) -> tuple[int, int]:
+    return (p.location.line or 0, p.location.column or 0)
+
+
+class _Document:
+    """One walk over a parsed criteria document."""
+
+    def __init__(self, r: TableReader, doc: dict[str, Any]) -> None:
+        self.r = r
+        self.doc = doc
+
+    def read(self) -> Criteria | None:
+        r, doc = self.r, self.doc
+        r.table(doc, (), _TOP_KEYS)
+        version = r.required(doc, "ecoscore", ("ecoscore",))
+        if version is not None and version not in LANGUAGE_VERSIONS:
+            r.problem(("ecoscore",), f"unknown criteria language version {version!r}",
+                      f"this ecoscore reads version {', '.join(map(str, LANGUAGE_VERSIONS))}")
+        ident = r.string(r.required(doc, "id", ("id",)), ("id",)) if "id" in doc else None
+        title = r.text_label(r.required(doc, "title", ("title",)), ("title",))
+        source = r.string(doc["source"], ("source",)) if "source" in doc else None
+
+        rounding = r.table(doc.get("rounding", {}), ("rounding",), ("points", "nodes", "total"))
+        points_rounding, node_rounding, total_rounding = (
+            r.rounding(rounding[k], ("rounding", k)) if k in rounding else None
+            for k in ("points", "nodes", "total")
+        )
+
+        self.inputs = self._inputs()
+        self.attributes = self._attributes()
+        self.units = self._units()
+        self.derived = self._derived()
+        self.nodes_raw = r.table(doc.get("node", {}), ("node",))
+        self.indicators_raw = r.table(doc.get("indicator", {}), ("indicator",))
+        self._check_unique_names()
+        indicators = self._indicators()
+        nodes = self._nodes(indicators)
+        self.indicators, self.nodes = indicators, nodes
+        grades = read_grades(r, doc, self.known_after_scoring, self.all_names())
+        rankings = read_rankings(r, doc, self.known_after_scoring, self.all_names(),
+                                 self.attributes)
+        if grades is not None and grades.ranking is not None and grades.ranking not in {
+            s.id for s in rankings
+        }:
+            r.problem(("grades", "ranking"), f"no ranking named {grades.ranking!r}")
+        if grades is not None and grades.quotas and not rankings:
+            r.problem(("grades", "quota"), "a quota chooses by rank: declare a [ranking.…]")
+        if r.problems or ident is None:
+            return None
+        return Criteria(
+            id=ident, title=title, version=int(version), source=source,
+            inputs=self.inputs, attributes=self.attributes, units=self.units,
+            derived=tuple(self.derived), indicators=indicators, nodes=nodes,
+            grades=grades, rankings=rankings, points_rounding=points_rounding,
+            node_rounding=node_rounding, total_rounding=total_rounding,
+        )
+
+    # -- names ---------------------------------------------------------------------
+    def data_names(self) -> list[str]:
+        return [*self.inputs, *self.attributes, *self.derived_ids]
+
+    def all_names(self) -> list[str]:
+        return [*self.data_names(), *self.indicators_raw, *self.nodes_raw, TOTAL]
+
+    def known_data(self, name: str) -> bool:
+        return name in self.inputs or name in self.attributes or name in self.derived_ids
+
+    def known_after_scoring(self, name: str) -> bool:
+        return (self.known_data(name) or name in self.indicators_raw or name in self.nodes_raw
+                or name == TOTAL)
+
+    def _check_unique_names(self) -> None:
+        seen: dict[str, str] = {}
+        for table, names in (("inputs", self.inputs), ("attributes", self.attributes),
+                             ("derived", self.derived_ids), ("indicator", self.indicators_raw),
+                             ("node", self.nodes_raw)):
+            for name in names:
+                if name == TOTAL:
+                    self.r.problem((table, name), f"{TOTAL!r} is the name of the tree's root")
+                elif name in seen and table == "indicator" and seen[name] in ("inputs", "derived"):
+                    # An indicator named after its input: the name reads the input.
+                    continue
+                elif name in seen:
+                    self.r.problem((table, name), f"{name!r} is already a name in [{seen[name]}]")
+                else:
+                    seen[name] = table
+
+    # -- inputs, attributes, units -------------------------------------------------------
+    def _inputs(self) -> dict[str, Input]:
+        r = self.r
+        out: dict[str, Input] = {}
+        raw = r.table(self.doc.get("inputs", {}), ("inputs",))
+        for name, spec in raw.items():
+            p: Path = ("inputs", name)
+            if isinstance(spec, str):
+                spec = {"zh": spec}
+            t = r.table(spec, p, (*_LABEL_KEYS, "unit", "type", "min", "max", "integer",
+                                  "values", "note"))
+            kind = r.string(t.get("type", "number"), (*p, "type"), ("number", "text", "bool"))
+            bounds: list[Decimal | str | None] = []
+            for key in ("min", "max"):
+                v = t.get(key)
+                if isinstance(v, str) and not _looks_numeric(v):
+                    if v not in raw:
+                        r.problem((*p, key), f"unknown input {v!r}", did_you_mean(v, raw))
+                    bounds.append(v)
+                else:
+                    bounds.append(None if v is None else r.number(v, (*p, key)))
+            values = tuple(str(v) for v in r.array(t.get("values", []), (*p, "values")))
+            integer = r.boolean(t.get("integer", False), (*p, "integer"))
+            unit = r.string(t["unit"], (*p, "unit")) if "unit" in t else None
+            out[name] = Input(name, r.label(t, p), unit, kind or "number", bounds[0], bounds[1],
+                              bool(integer), values)
+        return out
+
+    def _attributes(self) -> dict[str, Attribute]:
+        r = self.r
+        out: dict[str, Attribute] = {}
+        for name, spec in r.table(self.doc.get("attributes", {}), ("attributes",)).items():
+            p: Path = ("attributes", name)
+            if isinstance(spec, str):
+                spec = {"zh": spec}
+            t = r.table(spec, p, (*_LABEL_KEYS, "type", "values", "note"))
+            kind = r.string(t.get("type", "text"), (*p, "type"), ("text", "bool", "number"))
+            values = tuple(str(v) for v in r.array(t.get("values", []), (*p, "values")))
+            out[name] = Attribute(name, r.label(t, p), kind or "text", values)
+        return out
+
+    def _units(self) -> dict[str, Unit]:
+        r = self.r
+        out: dict[str, Unit] = {}
+        for name, spec in r.table(self.doc.get("units", {}), ("units",)).items():
+            p: Path = ("units", name)
+            t = r.table(spec, p, (*_LABEL_KEYS, *self.attributes))
+            attrs_ = {k: v for k, v in t.items() if k in self.attributes}
+            for key, value in attrs_.items():
+                attribute = self.attributes[key]
+                if attribute.values and str(value) not in attribute.values:
+                    r.problem((*p, key), f"{value!r} is not one of {', '.join(attribute.values)}")
+            out[str(name)] = Unit(str(name), r.label(t, p), attrs_)
+        return out
+
+    # -- derived values ------------------------------------------------------------
+    def _derived(self) -> list[Derived]:
+        r = self.r
+        raw = r.table(self.doc.get("derived", {}), ("derived",))
+        self.derived_ids = set(raw)
+        options = [*self.inputs, *self.attributes, *raw]
+        read: dict[str, Derived] = {}
+        for name, spec in raw.items():
+            p: Path = ("derived", name)
+            if isinstance(spec, str):
+                spec = {"value": spec}
+            t = r.table(spec, p, (*_LABEL_KEYS, "value", "round", "on_zero_division", "note"))
+            e = r.expression(r.required(t, "value", p), (*p, "value"), self.known_data, options)
+            rounding = r.rounding(t["round"], (*p, "round")) if "round" in t else None
+            zero = self._zero_policy(t, p, ("error", "missing"))
+            if e is not None:
+                read[name] = Derived(name, e, r.label(t, p), rounding, zero)
+        return self._topological(read)
+
+    def _topological(self, derived: Mapping[str, Derived]) -> list[Derived]:
+        order: list[Derived] = []
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+        def visit(name: str, trail: list[str]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                cycle = [*trail[trail.index(name):], name]
+                self.r.problem(("derived", name), "derived values form a cycle: " + " → ".join(cycle))
+                return
+            state[name] = 1
+            for dep in sorted(derived[name].expression.names | {n for n, _ in derived[name].expression.previous}):
+                if dep in derived:
+                    visit(dep, [*trail, name])
+            state[name] = 2
+            order.append(derived[name])
+
+        for name in derived:
+            visit(name, [])
+        return order
+
+    def _zero_policy(self, t: Mapping[str, Any], p: Path, choices: tuple[str, ...]) -> str | Decimal:
+        if "on_zero_division" not in t:
+            return "error"
+        v = t["on_zero_division"]
+        if isinstance(v, str):
+            return self.r.string(v, (*p, "on_zero_division"), choices) or "error"
+        return self.r.number(v, (*p, "on_zero_division")) or Decimal(0)
+
+    # -- the tree --------------------------------------------------------------------
+    def _indicators(self) -> dict[str, Indicator]:
+        r = self.r
+        out: dict[str, Indicator] = {}
+        options = [*self.inputs, *self.attributes, *self.derived_ids]
+        for name, spec in self.indicators_raw.items():
+            p: Path = ("indicator", name)
+            t = r.table(spec, p, _INDICATOR_KEYS)
+            kinds = [k for k in rulebook.RULE_KEYS if k in t]
+            if len(kinds) > 1:
+                r.problem(p, "an indicator has one rule; found " + ", ".join(kinds))
+                continue
+            kind = kinds[0] if kinds else None
+            points = r.number(t["points"], (*p, "points")) if "points" in t else None
+            weight = r.number(t["weight"], (*p, "weight"), positive=True) if "weight" in t else None
+            effect = r.string(t.get("effect", "score"), (*p, "effect"), ("score", "bonus", "deduction"))
+            parent = r.string(t.get("parent", TOTAL), (*p, "parent"))
+            value = None
+            reads: tuple[str, ...] = ()
+            if kind in ("condition", "formula"):
+                if "value" in t:
+                    r.problem((*p, "value"), f"a {kind} is its own value; drop value")
+                value = r.expression(t[kind], (*p, kind), self.known_data, options)
+            elif kind in ("count", "classify"):
+                if "value" in t:
+                    r.problem((*p, "value"), f"a {kind} reads its inputs itself; drop value")
+            else:
+                source = t.get("value", name)
+                if "value" not in t and not self.known_data(name):
+                    r.problem(p, f"no value: add value = \"…\", or name the indicator after an input",
+                              did_you_mean(name, options))
+                else:
+                    value = r.expression(source, (*p, "value"), self.known_data, options)
+            value_input = None
+            if value is not None and value.source in self.inputs:
+                value_input = self.inputs[value.source]
+            rule = rulebook.read_rule(r, kind, t.get(kind), t, p, points, value_input)
+            if kind in ("count", "classify") and rule is not None:
+                reads = tuple(rule.reads)
+                for n in reads:
+                    if not self.known_data(n):
+                        r.problem((*p, kind), f"unknown input {n!r}", did_you_mean(n, options))
+            missing = t.get("missing", "error")
+            if not isinstance(missing, str):
+                missing = r.number(missing, (*p, "missing")) or Decimal(0)
+            else:
+                missing = r.string(missing, (*p, "missing"), MISSING_POLICIES) or "error"
+            zero = self._zero_policy(t, p, ZERO_DIVISION_POLICIES)
+            vr = r.rounding(t["round_value"], (*p, "round_value")) if "round_value" in t else None
+            pr = r.rounding(t["round_points"], (*p, "round_points")) if "round_points" in t else None
+            if rule is None or effect is None or parent is None:
+                continue
+            if effect != "score" and points is None and kind not in ("count",):
+                r.problem(p, f"a {effect} needs points (its most)")
+            out[name] = Indicator(
+                id=name, parent=parent, rule=rule, label=r.label(t, p), points=points,
+                weight=weight, effect=effect, value=value, value_rounding=vr,
+                points_rounding=pr, missing=missing, on_zero_division=zero, reads=reads,
+                cohort=kind in rulebook.COHORT_KINDS,
+            )
+        return out
+
+    def _nodes(self, indicators: Mapping[str, Indicator]) -> dict[str, Node]:
+        r = self.r
+        specs: dict[str, tuple[Path, dict[str, Any]]] = {}
+        for name, spec in self.nodes_raw.items():
+            specs[name] = (("node", name), r.table(spec, ("node", name), _NODE_KEYS))
+        total = r.table(self.doc.get("total", {}), ("total",),
+                        [k for k in _NODE_KEYS if k not in ("parent", "weight")])
+        specs[TOTAL] = (("total",), total)
+        children: dict[str, list[str]] = {n: [] for n in specs}
+        parents: dict[str, str | None] = {TOTAL: None}
+        for name, (p, t) in specs.items():
+            if name == TOTAL:
+                continue
+            parent = r.string(t.get("parent", TOTAL), (*p, "parent"))
+            if parent is not None and parent not in specs:
+                r.problem((*p, "parent"), f"no node named {parent!r}",
+                          did_you_mean(parent, specs))
+            elif parent is not None:
+                children[parent].append(name)
+                parents[name] = parent
+        for ind in indicators.values():
+            if ind.parent not in specs:
+                r.problem(("indicator", ind.id, "parent"), f"no node named {ind.parent!r}",
+                          did_you_mean(ind.parent, specs))
+            else:
+                children[ind.parent].append(ind.id)
+        self._check_node_cycles(parents)
+        nodes: dict[str, Node] = {}
+        for name, (p, t) in specs.items():
+            nodes[name] = self._node(name, p, t, parents.get(name), tuple(children[name]), indicators, specs)
+        self._check_points(nodes, indicators)
+        return nodes
+
+    def _node(self, name: str, p: Path, t: dict[str, Any], parent: str | None,
+              kids: tuple[str, ...], indicators: Mapping[str, Indicator],
+              specs: Mapping[str, tuple[Path, dict[str, Any]]]) -> Node:
+        r = self.r
+        aggregate = r.string(t.get("aggregate", "formula" if "formula" in t else "sum"),
+                             (*p, "aggregate"), AGGREGATES) or "sum"
+        formula = None
+        if aggregate == "formula":
+            options = [*kids, *self.inputs, *self.attributes, *self.derived_ids]
+            formula = r.expression(r.required(t, "formula", p), (*p, "formula"),
+                                   lambda n: n in kids or self.known_data(n), options)
+        elif "formula" in t:
+            r.problem((*p, "formula"), f"a formula needs aggregate = \"formula\", not {aggregate!r}")
+        if not kids:
+            r.problem(p, "this node has no children" if name != TOTAL else
+                      "the criteria have no indicators")
+        if aggregate in ("weighted-mean", "geometric-mean"):
+            for kid in kids:
+                weight = indicators[kid].weight if kid in indicators else specs[kid][1].get("weight")
+                if weight is None and aggregate == "weighted-mean":
+                    where = ("indicator", kid) if kid in indicators else ("node", kid)
+                    r.problem(where, f"a child of the weighted mean {name!r} needs a weight")
+        if aggregate != "sum":
+            for kid in kids:
+                if kid in indicators and indicators[kid].effect != "score":
+                    r.problem(("indicator", kid, "effect"),
+                              f"bonuses and deductions go in a sum; {name!r} is a {aggregate}")
+        argmax = None
+        if "argmax" in t:
+            a = r.table(t["argmax"], (*p, "argmax"), (*_LABEL_KEYS, "above"))
+            if aggregate != "max":
+                r.problem((*p, "argmax"), "argmax goes with aggregate = \"max\"")
+            above = r.number(a["above"], (*p, "argmax", "above")) if "above" in a else None
+            argmax = ArgMax(r.label(a, (*p, "argmax")), above)
+        points = r.number(t["points"], (*p, "points")) if "points" in t else None
+        weight = r.number(t["weight"], (*p, "weight"), positive=True) if "weight" in t else None
+        rounding = r.rounding(t["round"], (*p, "round")) if "round" in t else None
+        rescale = r.boolean(t.get("rescale_excluded", False), (*p, "rescale_excluded"))
+        return Node(name, parent, aggregate, r.label(t, p), points, weight, formula, rounding,
+                    argmax, bool(rescale), kids)
+
+    def _check_node_cycles(self, parents: Mapping[str, str | None]) -> None:
+        for start in parents:
+            seen = [start]
+            node = parents.get(start)
+            while node is not None:
+                if node in seen:
+                    self.r.problem(("node", start, "parent"),
+                                   "nodes form a cycle: " + " → ".join([*seen, node]))
+                    return
+                seen.append(node)
+                node = parents.get(node)
+
+    def _check_points(self, nodes: Mapping[str, Node], indicators: Mapping[str, Indicator]) -> None:
+        for node in nodes.values():
+            if node.aggregate != "sum" or node.points is None:
+                continue
+            total = Decimal(0)
+            for kid in node.children:
+                item: Any = indicators.get(kid) or nodes.get(kid)
+                if item is None:
+                    return
+                if isinstance(item, Indicator) and item.effect != "score":
+                    continue
+                if item.points is None:
+                    break
+                total += item.points
+            else:
+                if total != node.points:
+                    where = ("total",) if node.id == TOTAL else ("node", node.id)
+                    self.r.problem((*where, "points"),
+                                   f"the children's points add up to {total}, not {node.points}")
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True

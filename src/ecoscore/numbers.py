@@ -1,0 +1,130 @@
+"""Exact decimal numbers: reading them from text, and declared rounding.
+
+Everything that is scored is a ``decimal.Decimal`` made from the text of the input, so
+``0.1 + 0.2 == 0.3``. Rounding is never implicit: a criteria file declares the places and
+the mode at each stage, for example ``"2 half-up"``.
+
+Modes (GB/T 8170-2008 is the Chinese standard on rounding, 数值修约):
+
+=================  ===========================================================
+``half-up``        四舍五入: ties away from zero (2.345 → 2.35)
+``half-even``      四舍六入五成双, GB/T 8170: ties to even (2.345 → 2.34)
+``ceiling``        towards +∞ (the Chinese IAQI: 86.25 → 87)
+``floor``          towards −∞
+``down``           towards zero, i.e. truncation (US EPA inputs)
+``float``          as Python's ``round(float(x), places)`` on IEEE doubles, for checking
+                   figures that others computed with binary floats (72.25 → 72.2,
+                   96.65 → 96.7); the only place a binary float touches a score
+=================  ===========================================================
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from decimal import Decimal
+
+import attrs
+
+__all__ = [
+    "CONTEXT",
+    "MODES",
+    "Rounding",
+    "parse_decimal",
+    "parse_rounding",
+]
+
+#: The arithmetic context of every score: 34 significant digits (IEEE decimal128), and
+#: an exception rather than a silent NaN or infinity on any invalid operation.
+CONTEXT = decimal.Context(
+    prec=34,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+_DECIMAL_MODES = {
+    "half-up": decimal.ROUND_HALF_UP,
+    "half-even": decimal.ROUND_HALF_EVEN,
+    "ceiling": decimal.ROUND_CEILING,
+    "floor": decimal.ROUND_FLOOR,
+    "down": decimal.ROUND_DOWN,
+}
+
+#: Every rounding mode a criteria file may name.
+MODES: tuple[str, ...] = (*_DECIMAL_MODES, "float")
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Read a plain number from its text exactly; raise ``ValueError`` on anything else.
+
+    Only ordinary decimal notation is accepted: no NaN, no infinity, no underscores.
+    Cell quirks (``95%``, full-width digits) are the spreadsheet reader's concern.
+    """
+    stripped = text.strip()
+    if not _PLAIN_NUMBER.fullmatch(stripped):
+        raise ValueError(f"not a number: {text!r}")
+    return Decimal(stripped)
+
+
+@attrs.frozen
+class Rounding:
+    """A declared rounding: a number of decimal places and a mode."""
+
+    places: int
+    mode: str = "half-up"
+
+    def __attrs_post_init__(self) -> None:
+        # Values are built by the loader, which reports bad input with its location;
+        # this only guards programmatic misuse.
+        if self.mode not in MODES:
+            raise ValueError(f"unknown rounding mode {self.mode!r}")
+
+    def __call__(self, value: Decimal) -> Decimal:
+        """Round ``value`` to ``places`` places with ``mode``."""
+        if self.mode == "float":
+            return Decimal(repr(round(float(value), self.places)))
+        quantum = Decimal(1).scaleb(-self.places)
+        return value.quantize(quantum, rounding=_DECIMAL_MODES[self.mode], context=CONTEXT)
+
+    def __str__(self) -> str:
+        return f"{self.places} {self.mode}"
+
+
+def parse_rounding(text: str) -> Rounding:
+    """Read ``"<places> <mode>"`` (for example ``"2 half-up"``); raise ``ValueError``."""
+    parts = text.split()
+    if len(parts) != 2 or not re.fullmatch(r"-?\d+", parts[0]):
+        raise ValueError(f'a rounding is "<places> <mode>", like "2 half-up", not {text!r}')
+    places, mode = int(parts[0]), parts[1]
+    if mode not in MODES:
+        raise ValueError(f"unknown rounding mode {mode!r}; one of {', '.join(MODES)}")
+    if not -6 <= places <= 12:
+        raise ValueError(f"{places} places is out of range (-6 to 12)")
+    return Rounding(places, mode)
+
+
+def is_finite(value: Decimal) -> bool:
+    """Whether ``value`` is an ordinary finite number."""
+    return value.is_finite()
+
+
+def ln(value: Decimal) -> Decimal:
+    """The natural logarithm, exact to the scoring context's precision."""
+    return value.ln(CONTEXT)
+
+
+def exp(value: Decimal) -> Decimal:
+    """e to the power ``value``, exact to the scoring context's precision."""
+    return value.exp(CONTEXT)
+
+
+def sqrt(value: Decimal) -> Decimal:
+    """The square root, exact to the scoring context's precision."""
+    return value.sqrt(CONTEXT)
+
+
+def power(base: Decimal, exponent: Decimal) -> Decimal:
+    """``base ** exponent`` in the scoring context."""
+    return CONTEXT.power(base, exponent)

@@ -1,0 +1,138 @@
+"""Ranks: order, tie styles, tie-break chains, peer groups and exclusions.
+
+Tie styles, for values 95, 90, 90, 85 ranked descending:
+
+===============  =============  ==========================================
+``competition``  1, 2, 2, 4     并列: ties share the best place, then a gap
+``dense``        1, 2, 2, 3     no gap after a tie
+``ordinal``      1, 2, 3, 4     ties ordered by unit id
+``fractional``   1, 2.5, 2.5, 4 ties share the mean of their places
+===============  =============  ==========================================
+
+A tie is an equal ranked value and equal values in every tie-break. The ranked value
+is the published (rounded) one unless the ranking says ``basis = "exact"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ecoscore.model import TOTAL, Criteria, RankingSpec
+from ecoscore.results import Ranking, RankEntry, ScoreCard
+
+__all__ = ["assign_ranks", "rank_all", "ranked_value"]
+
+
+def ranked_value(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name: str,
+                 basis: str) -> Any:
+    """The value a ranking or tie-break reads for ``name``: the total, a node, an
+    indicator's points, or a data value (inputs, derived values, attributes)."""
+    if name == TOTAL:
+        return card.total if basis == "published" else card.total_exact
+    if name in env:
+        # Data names win: an indicator named after its input ranks on the input.
+        return env[name]
+    if name in card.nodes:
+        node = card.nodes[name]
+        return node.value if basis == "published" else node.raw
+    if name in card.indicators:
+        res = card.indicators[name]
+        return res.points if basis == "published" else res.raw_points
+    return None
+
+
+def assign_ranks(
+    keys: Sequence[tuple[str, Any, tuple[Any, ...]]], *, descending: bool, style: str,
+    tie_descending: Sequence[bool] = (),
+) -> dict[str, Decimal | None]:
+    """Ranks for ``(unit, value, tie_break_values)``; a ``None`` value is not ranked.
+
+    Pure and order-independent: units are sorted by value, then tie-breaks, then id.
+    """
+    ranked = [k for k in keys if isinstance(k[1], Decimal)]
+
+    def sort_key(item: tuple[str, Any, tuple[Any, ...]]) -> tuple[Any, ...]:
+        unit, value, breaks = item
+        parts: list[Any] = [-value if descending else value]
+        for b, desc in zip(breaks, tie_descending, strict=False):
+            # A missing tie-break value sorts after every present one.
+            parts.append((1, Decimal(0)) if b is None else (0, -b if desc else b))
+        parts.append(unit)
+        return tuple(parts)
+
+    ranked.sort(key=sort_key)
+    ranks: dict[str, Decimal | None] = {k[0]: None for k in keys}
+    i = 0
+    dense = 0
+    while i < len(ranked):
+        j = i
+        while j + 1 < len(ranked) and ranked[j + 1][1:] == ranked[i][1:]:
+            j += 1
+        dense += 1
+        for pos in range(i, j + 1):
+            unit = ranked[pos][0]
+            if style == "competition":
+                ranks[unit] = Decimal(i + 1)
+            elif style == "dense":
+                ranks[unit] = Decimal(dense)
+            elif style == "ordinal":
+                ranks[unit] = Decimal(pos + 1)
+            else:  # fractional: the mean of the places i+1 .. j+1
+                ranks[unit] = Decimal(i + 1 + j + 1) / 2
+        i = j + 1
+    return ranks
+
+
+def _rank_one(criteria: Criteria, spec: RankingSpec, cards: Mapping[str, ScoreCard],
+              envs: Mapping[str, Mapping[str, Any]]) -> Ranking:
+    groups: dict[str | None, list[tuple[str, Any, tuple[Any, ...]]]] = {}
+    notes: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    group_of: dict[str, str | None] = {}
+    for unit, card in cards.items():
+        env = envs[unit]
+        if spec.exclude is not None:
+            needed = [n for n in spec.exclude.needs if _scope_value(criteria, card, env, n) is None]
+            if not needed:
+                scope = {n: _scope_value(criteria, card, env, n) for n in spec.exclude.needs}
+                if spec.exclude.evaluate(scope) is True:
+                    notes[unit] = f"excluded: {spec.exclude.source}"
+                    group_of[unit] = None
+                    values[unit] = None
+                    continue
+        value = ranked_value(criteria, card, env, spec.by, spec.basis)
+        if isinstance(value, Decimal) and spec.rounding is not None and spec.basis == "published":
+            value = spec.rounding(value)
+        breaks = tuple(ranked_value(criteria, card, env, b.by, spec.basis) for b in spec.tie_break)
+        group = None
+        if spec.group_by is not None:
+            raw = env.get(spec.group_by)
+            group = None if raw is None else str(raw)
+            if group is not None and spec.groups is not None:
+                group = spec.groups.get(group, group)
+        values[unit], group_of[unit] = value, group
+        if not isinstance(value, Decimal):
+            notes[unit] = "no value"
+        groups.setdefault(group, []).append((unit, value, breaks))
+    ranks: dict[str, Decimal | None] = {}
+    for keys in groups.values():
+        ranks.update(assign_ranks(keys, descending=spec.descending, style=spec.style,
+                                  tie_descending=[b.descending for b in spec.tie_break]))
+    entries = [RankEntry(u, ranks.get(u), values[u] if isinstance(values[u], Decimal) else None,
+                         group_of[u], notes.get(u)) for u in cards]
+    entries.sort(key=lambda e: (e.group or "", e.rank is None, e.rank or 0, e.unit))
+    return Ranking(spec.id, spec.label, tuple(entries))
+
+
+def _scope_value(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name: str) -> Any:
+    if name.startswith("previous(") or name in env:
+        return env.get(name)
+    return ranked_value(criteria, card, env, name, "published")
+
+
+def rank_all(criteria: Criteria, cards: Mapping[str, ScoreCard],
+             envs: Mapping[str, Mapping[str, Any]]) -> tuple[Ranking, ...]:
+    """Every declared ranking over the score cards."""
+    return tuple(_rank_one(criteria, spec, cards, envs) for spec in criteria.rankings)

@@ -1,0 +1,165 @@
+"""What an evaluation produces: score cards with their traces, grades, rankings.
+
+Everything here is a frozen value computed once by the engine; renderers (text, JSON,
+spreadsheets, HTML) read it and never recompute a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ecoscore.model import Criteria, Label
+from ecoscore.numbers import Rounding
+from ecoscore.rules.base import Outcome
+
+__all__ = [
+    "GradeStep",
+    "IndicatorResult",
+    "NodeResult",
+    "RankEntry",
+    "Ranking",
+    "Results",
+    "ScoreCard",
+    "TraceStep",
+]
+
+
+@attrs.frozen
+class IndicatorResult:
+    """One indicator for one unit: its value, the clause that applied, its points.
+
+    ``status`` is ``scored``, ``excluded`` (left out of its parent), ``missing-zero``,
+    ``missing-points`` (declared points for a missing value), ``carried-forward`` (the
+    previous period's value), or ``zero-division`` (a declared policy applied).
+    ``raw_points`` are before the declared rounding; ``points`` after it. ``contribution``
+    is what enters the parent's sum: negative for a deduction.
+    """
+
+    id: str
+    value: Any
+    outcome: Outcome | None
+    raw_points: Decimal | None
+    points: Decimal | None
+    contribution: Decimal | None
+    status: str = "scored"
+    rounding: Rounding | None = None
+    inputs: tuple[tuple[str, Any], ...] = ()
+    note: str | None = None
+
+    @property
+    def label(self) -> str | None:
+        """The class label the rule gave, if any (a water class, a trend class)."""
+        return None if self.outcome is None else self.outcome.label
+
+
+@attrs.frozen
+class NodeResult:
+    """An aggregated node for one unit: its value before and after rounding."""
+
+    id: str
+    aggregate: str
+    raw: Decimal | None
+    value: Decimal | None
+    rounding: Rounding | None = None
+    excluded: tuple[str, ...] = ()
+    argmax: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@attrs.frozen
+class TraceStep:
+    """One additive step of a score card: the steps of a card add up to its total."""
+
+    path: str
+    kind: str  # "points", "bonus", "deduction", "node", "rescale", "rounding"
+    amount: Decimal
+
+
+@attrs.frozen
+class GradeStep:
+    """One change of a unit's grade and the rule that made it."""
+
+    rule: str  # "band", "precondition[0]", "cap[1]", "veto[0]", "quota"
+    before: str | None
+    after: str
+    why: Label = Label()
+
+
+@attrs.frozen
+class RankEntry:
+    """A unit's place in one ranking (``rank`` is ``None`` when excluded or unranked)."""
+
+    unit: str
+    rank: Decimal | None
+    value: Decimal | None
+    group: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class Ranking:
+    """A ranking's entries in rank order (unranked units last, by unit id)."""
+
+    id: str
+    label: Label
+    entries: tuple[RankEntry, ...]
+
+    def rank_of(self, unit: str) -> Decimal | None:
+        """The rank of ``unit``, or ``None``."""
+        for entry in self.entries:
+            if entry.unit == unit:
+                return entry.rank
+        return None
+
+
+@attrs.frozen
+class ScoreCard:
+    """One unit's full result: every indicator and node, the total, the grade."""
+
+    unit: str
+    label: Label
+    attributes: Mapping[str, Any]
+    indicators: Mapping[str, IndicatorResult]
+    nodes: Mapping[str, NodeResult]
+    total_exact: Decimal | None
+    total: Decimal | None
+    grade: str | None = None
+    grade_steps: tuple[GradeStep, ...] = ()
+    steps: tuple[TraceStep, ...] = ()
+
+    def points(self, name: str) -> Decimal | None:
+        """Points of an indicator, or value of a node, by id."""
+        if name in self.indicators:
+            return self.indicators[name].points
+        if name in self.nodes:
+            return self.nodes[name].value
+        raise KeyError(name)
+
+
+@attrs.frozen
+class Results:
+    """An evaluation: the criteria, a score card per unit (sorted by unit id), rankings."""
+
+    criteria: Criteria
+    cards: Mapping[str, ScoreCard]
+    rankings: tuple[Ranking, ...] = ()
+
+    def __iter__(self) -> Iterator[ScoreCard]:
+        return iter(self.cards.values())
+
+    def __getitem__(self, unit: str) -> ScoreCard:
+        return self.cards[unit]
+
+    def __len__(self) -> int:
+        return len(self.cards)
+
+    def ranking(self, ident: str | None = None) -> Ranking:
+        """A ranking by id; the first declared one by default."""
+        for ranking in self.rankings:
+            if ident is None or ranking.id == ident:
+                return ranking
+        raise KeyError(ident)

@@ -1,0 +1,56 @@
+"""What every rule kind shares: the outcome of scoring one value, and the rule protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
+import attrs
+
+__all__ = ["Outcome", "Rule", "fmt"]
+
+
+@attrs.frozen
+class Outcome:
+    """What a rule made of one value: points, the clause that applied, and the steps.
+
+    ``points`` is ``None`` for a rule that yields only a class (a water class, a trend).
+    ``clause`` names the part of the rule that applied, in words; ``steps`` are the
+    intermediate values, as ``(what, value)`` pairs, in the order they were computed.
+    """
+
+    points: Decimal | None
+    clause: str
+    steps: tuple[tuple[str, Any], ...] = ()
+    label: str | None = None
+
+
+class Rule(Protocol):
+    """A rule kind: a frozen value that scores one measured value."""
+
+    kind: str
+
+    def score(self, value: Any, values: Mapping[str, Any]) -> Outcome:
+        """Score ``value`` (with the unit's named ``values`` for multi-input rules)."""
+        ...
+
+
+class CohortRule(Rule, Protocol):
+    """A rule whose points depend on every unit's value."""
+
+    def prepare(self, cohort: Sequence[Decimal]) -> Rule:
+        """Bind the rule to the cohort's values; returns a rule ready to score."""
+        ...
+
+
+def fmt(value: Any) -> str:
+    """A value as people read it in a trace: Decimals in plain notation, never 1E+1."""
+    if isinstance(value, Decimal):
+        text = f"{value:f}"
+        if "." in text and len(text) > 14:
+            text = f"{value.quantize(Decimal('1e-10')).normalize():f}"
+        return text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

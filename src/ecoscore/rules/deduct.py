@@ -1,0 +1,51 @@
+"""Deduct per unit of shortfall, until the item is used up.
+
+"每差1个百分点扣2分,扣完为止": full points at the target, minus ``each`` points for every
+``per`` units the value falls short of it, never below zero. Pro rata by default
+(0.7 short → 1.4 points at 2 per point); ``whole_units`` counts only full units
+(1.9 µg/m³ over at 0.5 per µg/m³ → 0.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+import attrs
+
+from ecoscore.numbers import CONTEXT
+from ecoscore.rules.base import Outcome, fmt
+
+__all__ = ["Deduct"]
+
+
+@attrs.frozen
+class Deduct:
+    """``points − each × shortfall / per``, floored at zero."""
+
+    target: Decimal
+    higher_is_better: bool
+    each: Decimal
+    points: Decimal
+    per: Decimal = Decimal(1)
+    whole_units: bool = False
+    kind: str = "deduct"
+
+    def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
+        """Full points at or beyond the target; then deduct for the shortfall."""
+        gap = self.target - value if self.higher_is_better else value - self.target
+        if gap <= 0:
+            return Outcome(self.points, f"{fmt(value)} meets {fmt(self.target)}: full")
+        units = CONTEXT.divide(gap, self.per)
+        if self.whole_units:
+            units = units.to_integral_value(rounding=ROUND_FLOOR)
+        deduction = CONTEXT.multiply(units, self.each)
+        steps = (("shortfall", gap), ("units", units), ("deduction", deduction))
+        if deduction >= self.points:
+            return Outcome(Decimal(0), f"short by {fmt(gap)}: deduction used up", steps)
+        return Outcome(
+            self.points - deduction,
+            f"short by {fmt(gap)}: {fmt(self.points)} − {fmt(units)} × {fmt(self.each)}",
+            steps,
+        )

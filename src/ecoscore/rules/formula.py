@@ -1,0 +1,52 @@
+"""A custom formula whose value is the points, and a condition that earns all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ecoscore.rules.base import Outcome, fmt
+
+__all__ = ["Condition", "Formula"]
+
+
+@attrs.frozen
+class Formula:
+    """Points are the value of the indicator's formula, kept within ``[low, high]``.
+
+    "score = 70 × compliance rate − 63, at most 7, never below 0" is the formula
+    ``70 * rate - 63`` with ``high`` 7 (the indicator's points) and ``low`` 0.
+    """
+
+    low: Decimal | None = Decimal(0)
+    high: Decimal | None = None
+    kind: str = "formula"
+
+    def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
+        """The formula's value, clamped to the declared bounds."""
+        if self.high is not None and value > self.high:
+            return Outcome(self.high, f"{fmt(value)} > {fmt(self.high)}: capped at {fmt(self.high)}")
+        if self.low is not None and value < self.low:
+            return Outcome(self.low, f"{fmt(value)} < {fmt(self.low)}: raised to {fmt(self.low)}")
+        return Outcome(value, f"= {fmt(value)}")
+
+
+@attrs.frozen
+class Condition:
+    """All the points when the condition holds, otherwise ``otherwise`` points.
+
+    "Double 100%": ``safe_use == 100 and survey == 100`` → 10 points, else 0.
+    """
+
+    met: Decimal
+    otherwise: Decimal = Decimal(0)
+    kind: str = "condition"
+
+    def score(self, value: bool, values: Mapping[str, Any]) -> Outcome:
+        """``met`` points if ``value`` is true."""
+        if value:
+            return Outcome(self.met, "condition holds")
+        return Outcome(self.otherwise, "condition does not hold")

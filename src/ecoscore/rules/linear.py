@@ -1,0 +1,43 @@
+"""Clamped linear: full points at one value, none at another, linear between."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ecoscore.numbers import CONTEXT
+from ecoscore.rules.base import Outcome, fmt
+
+__all__ = ["Linear"]
+
+
+@attrs.frozen
+class Linear:
+    """``points × (x − zero_at) / (full_at − zero_at)``, clamped to ``[0, points]``.
+
+    Lower is better when ``full_at < zero_at`` ("full at or below 25, zero at or above 35").
+    """
+
+    zero_at: Decimal
+    full_at: Decimal
+    points: Decimal
+    kind: str = "linear"
+
+    def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
+        """Interpolate between the two anchors; outside them, full or zero."""
+        lower_is_better = self.full_at < self.zero_at
+        if (value <= self.full_at) if lower_is_better else (value >= self.full_at):
+            return Outcome(self.points, f"{fmt(value)} at or beyond {fmt(self.full_at)}: full")
+        if (value >= self.zero_at) if lower_is_better else (value <= self.zero_at):
+            return Outcome(Decimal(0), f"{fmt(value)} at or beyond {fmt(self.zero_at)}: zero")
+        # Multiply before dividing so that values on round fractions stay exact.
+        numerator = CONTEXT.multiply(self.points, CONTEXT.subtract(value, self.zero_at))
+        points = CONTEXT.divide(numerator, CONTEXT.subtract(self.full_at, self.zero_at))
+        return Outcome(
+            points,
+            f"{fmt(self.points)} × ({fmt(value)} − {fmt(self.zero_at)}) / "
+            f"({fmt(self.full_at)} − {fmt(self.zero_at)})",
+        )

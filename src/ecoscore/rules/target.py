@@ -1,0 +1,40 @@
+"""A binding target, pass or fail: "PM2.5 annual mean ≤ 35 µg/m³ → 10 points, else 0"."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ecoscore.rules.base import Outcome, fmt
+
+__all__ = ["COMPARATORS", "Target"]
+
+#: The comparisons a target or a band bound may use, by their criteria key.
+COMPARATORS = {
+    "at_most": ("≤", lambda x, t: x <= t),
+    "below": ("<", lambda x, t: x < t),
+    "at_least": ("≥", lambda x, t: x >= t),
+    "above": (">", lambda x, t: x > t),
+    "equal": ("=", lambda x, t: x == t),
+}
+
+
+@attrs.frozen
+class Target:
+    """Full points when the value meets the threshold, otherwise ``missed`` points."""
+
+    comparison: str
+    threshold: Decimal
+    met: Decimal
+    missed: Decimal = Decimal(0)
+    kind: str = "target"
+
+    def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
+        """``met`` points if ``value`` compares as declared, else ``missed``."""
+        symbol, test = COMPARATORS[self.comparison]
+        if test(value, self.threshold):
+            return Outcome(self.met, f"{fmt(value)} {symbol} {fmt(self.threshold)}: met")
+        return Outcome(self.missed, f"{fmt(value)} {symbol} {fmt(self.threshold)}: missed")
