@@ -1,7 +1,6 @@
 """Tests for ecoscore.io.cells: missing markers and numbers as people type them."""
 
 # The house style writes asserts as `expected == actual`, which SIM300 calls Yoda.
-# ruff: noqa: SIM300
 
 from __future__ import annotations
 

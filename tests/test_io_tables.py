@@ -7,7 +7,6 @@ into the sheet's XML.
 """
 
 # The house style writes asserts as `expected == actual`, which SIM300 calls Yoda.
-# ruff: noqa: SIM300
 
 from __future__ import annotations
 
