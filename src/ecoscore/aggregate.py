@@ -4,9 +4,10 @@ Children left out (a missing value declared ``exclude``) drop out of their paren
 renormalise over the children that remain (the Yale EPI convention); a sum adds what
 remains, and with ``rescale_excluded`` scales it up to the node's points (缺项按比例折算).
 
-The trace: a unit's ``TraceStep`` list adds up exactly to its total. Sums are decomposed
-into their children's steps; any other node (a mean, a min, a formula) is one step with
-its value, since its children do not add up to it; each rounding is a step of its own.
+The trace (``trace_steps``): a unit's steps add up exactly to its total. Sums are
+decomposed into their children's steps; any other node (a mean, a min, a formula) is one
+step with its value, since its children do not add up to it; each rounding and each
+rescaling is a step of its own.
 """
 
 from __future__ import annotations
@@ -15,119 +16,161 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ecoscore.expr import EvaluationFailure
 from ecoscore.model import TOTAL, Criteria, Node
-from ecoscore.numbers import CONTEXT
+from ecoscore.numbers import CONTEXT, Rounding
 from ecoscore.results import IndicatorResult, NodeResult, TraceStep
 
-__all__ = ["aggregate_tree"]
+__all__ = ["TreePlan", "aggregate_tree", "plan_tree", "trace_steps"]
+
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
 
 
-def aggregate_tree(
-    criteria: Criteria, indicators: Mapping[str, IndicatorResult], env: Mapping[str, Any]
-) -> tuple[dict[str, NodeResult], tuple[TraceStep, ...], str | None]:
-    """Every node's result, the additive trace of the total, and a problem (or ``None``)."""
-    nodes: dict[str, NodeResult] = {}
-    steps: dict[str, list[TraceStep]] = {}
-    problems: list[str] = []
+@attrs.frozen
+class _Child:
+    id: str
+    is_indicator: bool
+    weight: Decimal
+    points: Decimal | None  # counted when the child is left out (for rescaling)
+    kind: str  # "points", "bonus", "deduction" or "node"
+
+
+@attrs.frozen
+class _Step:
+    node: Node
+    children: tuple[_Child, ...]
+    rounding: Rounding | None
+
+
+@attrs.frozen
+class TreePlan:
+    """The tree in evaluation order (children before parents), worked out once."""
+
+    steps: tuple[_Step, ...]
+
+
+def plan_tree(criteria: Criteria) -> TreePlan:
+    """Post-order the tree and resolve each node's children, weights and rounding."""
+    order: list[_Step] = []
 
     def visit(node: Node) -> None:
-        values: list[tuple[str, Decimal, Decimal]] = []  # (child, value, weight)
-        excluded: list[str] = []
-        child_steps: list[TraceStep] = []
-        excluded_points = Decimal(0)
+        children = []
         for kid in node.children:
-            if kid in indicators:
-                res = indicators[kid]
+            if kid in criteria.indicators:
                 ind = criteria.indicators[kid]
-                if res.contribution is None:
-                    if res.status == "excluded" or res.points is None:
-                        excluded.append(kid)
-                        if ind.effect == "score" and ind.points is not None:
-                            excluded_points += ind.points
-                    continue
-                values.append((kid, res.contribution, ind.weight or Decimal(1)))
                 kind = "points" if ind.effect == "score" else ind.effect
-                child_steps.append(TraceStep(kid, kind, res.contribution))
+                counted = ind.points if ind.effect == "score" else None
+                children.append(_Child(kid, True, ind.weight or _ONE, counted, kind))
             else:
-                visit(criteria.nodes[kid])
-                sub = nodes[kid]
-                if sub.value is None:
-                    excluded.append(kid)
-                    child_node = criteria.nodes[kid]
-                    if child_node.points is not None:
-                        excluded_points += child_node.points
-                    continue
-                values.append((kid, sub.value, criteria.nodes[kid].weight or Decimal(1)))
-                child_steps.extend(steps[kid])
-        raw, argmax, note = _combine(node, values, env, problems)
-        own: list[TraceStep]
-        if raw is not None and node.aggregate == "sum" and node.rescale_excluded and excluded \
-                and node.points is not None:
-            present = node.points - excluded_points
-            if present > 0:
-                scaled = CONTEXT.divide(CONTEXT.multiply(raw, node.points), present)
-                child_steps.append(TraceStep(node.id, "rescale", scaled - raw))
-                note = f"rescaled × {node.points}/{present} for {', '.join(excluded)}"
-                raw = scaled
-        own = child_steps if node.aggregate == "sum" else (
-            [] if raw is None else [TraceStep(node.id, "node", raw)])
+                sub = criteria.nodes[kid]
+                visit(sub)
+                children.append(_Child(kid, False, sub.weight or _ONE, sub.points, "node"))
         rounding = node.rounding
         if rounding is None:
             rounding = criteria.total_rounding if node.id == TOTAL else criteria.node_rounding
+        order.append(_Step(node, tuple(children), rounding))
+
+    visit(criteria.total)
+    return TreePlan(tuple(order))
+
+
+def aggregate_tree(
+    plan: TreePlan, indicators: Mapping[str, IndicatorResult], env: Mapping[str, Any]
+) -> tuple[dict[str, NodeResult], str | None]:
+    """Every node's result for one unit, and a problem (or ``None``)."""
+    nodes: dict[str, NodeResult] = {}
+    problems: list[str] = []
+    for step in plan.steps:
+        node = step.node
+        values: list[tuple[str, Decimal, Decimal]] = []  # (child, value, weight)
+        excluded: list[str] = []
+        excluded_points = _ZERO
+        for child in step.children:
+            value = (indicators[child.id].contribution if child.is_indicator
+                     else nodes[child.id].value)
+            if value is None:
+                excluded.append(child.id)
+                if child.points is not None:
+                    excluded_points += child.points
+            else:
+                values.append((child.id, value, child.weight))
+        raw, argmax, note = _combine(node, values, env, problems)
+        if (raw is not None and excluded and node.aggregate == "sum" and node.rescale_excluded
+                and node.points is not None and node.points > excluded_points):
+            raw = CONTEXT.divide(CONTEXT.multiply(raw, node.points), node.points - excluded_points)
+            note = f"× {node.points}/{node.points - excluded_points} for {', '.join(excluded)}"
+        rounding = step.rounding
         value = raw if raw is None or rounding is None else rounding(raw)
-        if raw is not None and value is not None and value != raw:
-            own.append(TraceStep(node.id, "rounding", value - raw))
         nodes[node.id] = NodeResult(node.id, node.aggregate, raw, value,
                                     rounding if raw is not None else None, tuple(excluded),
                                     argmax, note)
-        steps[node.id] = own
+    return nodes, "; ".join(problems) or None
 
-    visit(criteria.total)
-    return nodes, tuple(steps[TOTAL]), "; ".join(problems) or None
+
+def trace_steps(plan: TreePlan, indicators: Mapping[str, IndicatorResult],
+                nodes: Mapping[str, NodeResult]) -> tuple[TraceStep, ...]:
+    """The additive steps of a unit's total: they add up to it exactly."""
+    steps_of: dict[str, list[TraceStep]] = {}
+    for step in plan.steps:
+        node = step.node
+        result = nodes[node.id]
+        own: list[TraceStep] = []
+        if node.aggregate == "sum":
+            plain = _ZERO
+            for child in step.children:
+                if child.is_indicator:
+                    contribution = indicators[child.id].contribution
+                    if contribution is not None:
+                        own.append(TraceStep(child.id, child.kind, contribution))
+                        plain += contribution
+                elif nodes[child.id].value is not None:
+                    own.extend(steps_of[child.id])
+                    plain += nodes[child.id].value  # type: ignore[operator]
+            if result.raw is not None and result.raw != plain:
+                own.append(TraceStep(node.id, "rescale", result.raw - plain))
+        elif result.raw is not None:
+            own.append(TraceStep(node.id, "node", result.raw))
+        if result.raw is not None and result.value is not None and result.value != result.raw:
+            own.append(TraceStep(node.id, "rounding", result.value - result.raw))
+        steps_of[node.id] = own
+    return tuple(steps_of[TOTAL])
 
 
 def _combine(
     node: Node, values: list[tuple[str, Decimal, Decimal]], env: Mapping[str, Any],
     problems: list[str],
 ) -> tuple[Decimal | None, tuple[str, ...], str | None]:
-    if node.aggregate == "formula":
-        assert node.formula is not None
-        scope = dict(env)
-        scope.update({kid: v for kid, v, _ in values})
-        missing = [n for n in node.formula.needs if scope.get(n) is None]
-        if missing:
-            problems.append(f"node {node.id}: {node.formula.source}: no value for {', '.join(missing)}")
-            return None, (), None
-        try:
-            result = node.formula.evaluate(scope)
-        except EvaluationFailure as exc:
-            problems.append(f"node {node.id}: {node.formula.source}: {exc.message}")
-            return None, (), None
-        if not isinstance(result, Decimal):
-            problems.append(f"node {node.id}: {node.formula.source} is not a number")
-            return None, (), None
-        return result, (), None
+    aggregate = node.aggregate
+    if aggregate == "sum":
+        if not values:
+            return None, (), "every child left out"
+        total = _ZERO
+        for _, v, _ in values:
+            total += v
+        return total, (), None
+    if aggregate == "formula":
+        return _formula(node, values, env, problems), (), None
     if not values:
         return None, (), "every child left out"
-    if node.aggregate == "sum":
-        return sum((v for _, v, _ in values), Decimal(0)), (), None
-    if node.aggregate == "mean":
-        return CONTEXT.divide(sum((v for _, v, _ in values), Decimal(0)), Decimal(len(values))), (), None
-    if node.aggregate == "weighted-mean":
-        weights = sum((w for _, _, w in values), Decimal(0))
-        total = sum((CONTEXT.multiply(v, w) for _, v, w in values), Decimal(0))
+    if aggregate == "mean":
+        return CONTEXT.divide(sum((v for _, v, _ in values), _ZERO), Decimal(len(values))), (), None
+    if aggregate == "weighted-mean":
+        weights = sum((w for _, _, w in values), _ZERO)
+        total = sum((CONTEXT.multiply(v, w) for _, v, w in values), _ZERO)
         return CONTEXT.divide(total, weights), (), None
-    if node.aggregate == "geometric-mean":
+    if aggregate == "geometric-mean":
         if any(v < 0 for _, v, _ in values):
             problems.append(f"node {node.id}: a geometric mean of a negative value")
             return None, (), None
         if any(v == 0 for _, v, _ in values):
-            return Decimal(0), (), None
-        weights = sum((w for _, _, w in values), Decimal(0))
-        logs = sum((CONTEXT.multiply(w, v.ln(CONTEXT)) for _, v, w in values), Decimal(0))
+            return _ZERO, (), None
+        weights = sum((w for _, _, w in values), _ZERO)
+        logs = sum((CONTEXT.multiply(w, v.ln(CONTEXT)) for _, v, w in values), _ZERO)
         return CONTEXT.divide(logs, weights).exp(CONTEXT), (), None
-    if node.aggregate == "min":
+    if aggregate == "min":
         return min(v for _, v, _ in values), (), None
     # max, with the arg-max reported (the AQI's primary pollutant: every tie listed).
     top = max(v for _, v, _ in values)
@@ -135,3 +178,23 @@ def _combine(
     if node.argmax is not None and (node.argmax.above is None or top > node.argmax.above):
         argmax = tuple(kid for kid, v, _ in values if v == top)
     return top, argmax, None
+
+
+def _formula(node: Node, values: list[tuple[str, Decimal, Decimal]], env: Mapping[str, Any],
+             problems: list[str]) -> Decimal | None:
+    assert node.formula is not None
+    scope = dict(env)
+    scope.update({kid: v for kid, v, _ in values})
+    missing = [n for n in node.formula.needs if scope.get(n) is None]
+    if missing:
+        problems.append(f"node {node.id}: {node.formula.source}: no value for {', '.join(missing)}")
+        return None
+    try:
+        result = node.formula.evaluate(scope)
+    except EvaluationFailure as exc:
+        problems.append(f"node {node.id}: {node.formula.source}: {exc.message}")
+        return None
+    if not isinstance(result, Decimal):
+        problems.append(f"node {node.id}: {node.formula.source} is not a number")
+        return None
+    return result

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecoscore import grading, ranking
-from ecoscore.aggregate import aggregate_tree
+from ecoscore.aggregate import aggregate_tree, plan_tree
 from ecoscore.errors import DataError, EvaluationError, Location, Problem
 from ecoscore.expr import EvaluationFailure, Expression
 from ecoscore.model import Criteria, Indicator
@@ -69,6 +69,11 @@ class _Evaluation:
         self.criteria = criteria
         self.source = source
         self.problems: list[Problem] = []
+        # Per indicator, worked out once: the rounding of its points, the names it reads.
+        self.rounding = {i.id: i.points_rounding or criteria.points_rounding
+                         for i in criteria.indicators.values()}
+        self.reads = {i.id: i.reads or (i.value.needs if i.value is not None else ())
+                      for i in criteria.indicators.values()}
 
     def run(self, submissions: Iterable[Record], previous: Sequence[Iterable[Record]]) -> Results:
         c = self.criteria
@@ -97,20 +102,21 @@ class _Evaluation:
             else:
                 bound[ind.id] = ind.rule
         cards: dict[str, ScoreCard] = {}
+        plan = plan_tree(c)
         for u in order:
             sub, env = units[u][0], envs[u]
             results = {
                 ind.id: self._score(ind, bound[ind.id], measured[u][ind.id], env, sub)
                 for ind in c.indicators.values()
             }
-            nodes, steps, problem = aggregate_tree(c, results, env)
+            nodes, problem = aggregate_tree(plan, results, env)
             if problem:
                 self.problems.append(Problem(f"{u}: {problem}", sub.origin))
             total = nodes["total"]
             cards[u] = ScoreCard(
                 unit=u, label=sub.label, attributes={a: env.get(a) for a in c.attributes},
                 indicators=results, nodes=nodes, total_exact=total.raw, total=total.value,
-                steps=steps,
+                plan=plan,
             )
         if self.problems:
             raise EvaluationError(self.problems)
@@ -126,7 +132,6 @@ class _Evaluation:
                      ) -> dict[str, Any]:
         """The unit's values by name: inputs, attributes, derived, previous(...)."""
         env: dict[str, Any] = dict(values)
-        self._derive(unit, env, strict=True)
         for k, period in enumerate(history, start=1):
             if unit not in period:
                 continue
@@ -134,6 +139,8 @@ class _Evaluation:
             self._derive(unit, past, strict=False)
             for name, value in past.items():
                 env[f"previous({name})" if k == 1 else f"previous({name}, {k})"] = value
+        # Derived last: a derived value may read previous(...) ("PM2.5 change on last year").
+        self._derive(unit, env, strict=True)
         return env
 
     def _derive(self, unit: str, env: dict[str, Any], *, strict: bool) -> None:
@@ -166,6 +173,14 @@ class _Evaluation:
         return self._value_of(ind, ind.value, env)
 
     def _value_of(self, ind: Indicator, e: Expression, env: Mapping[str, Any]) -> Any:
+        if e.plain is not None:
+            # Most indicators score one input: a dict lookup, no interpreter.
+            value = env.get(e.plain)
+            if value is None:
+                return _Missing((e.plain,))
+            if ind.value_rounding is not None and isinstance(value, Decimal):
+                value = ind.value_rounding(value)
+            return value
         missing = [n for n in e.needs if env.get(n) is None]
         if missing:
             return _Missing(missing)
@@ -180,6 +195,10 @@ class _Evaluation:
     # -- points --------------------------------------------------------------------
     def _score(self, ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any],
                sub: Submission) -> IndicatorResult:
+        cls = value.__class__
+        if cls is Decimal or cls is bool or cls is str or (value is None and ind.value is None):
+            # The common case, kept short: a value to score.
+            return self._scored(ind, rule, value, env, sub, "scored", None)
         status, note = "scored", None
         if isinstance(value, _Missing):
             policy = ind.missing
@@ -222,19 +241,24 @@ class _Evaluation:
         if ind.value is not None and not isinstance(value, (Decimal, bool, str)):
             self.problems.append(Problem(f"{sub.unit}: indicator {ind.id}: not a value", sub.origin))
             return IndicatorResult(ind.id, None, None, None, None, None, "error")
+        return self._scored(ind, rule, value, env, sub, status, note)
+
+    def _scored(self, ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any],
+                sub: Submission, status: str, note: str | None) -> IndicatorResult:
         try:
             outcome = rule.score(value, env)
         except (CohortError, EvaluationFailure, decimal.InvalidOperation) as exc:
             self.problems.append(Problem(f"{sub.unit}: indicator {ind.id}: {exc}", sub.origin))
             return IndicatorResult(ind.id, value, None, None, None, None, "error")
         raw = outcome.points
-        rounding = ind.points_rounding or self.criteria.points_rounding
-        points = raw if raw is None or rounding is None else rounding(raw)
-        contribution = None if points is None else (-points if ind.effect == "deduction" else points)
-        names = ind.reads or (ind.value.needs if ind.value is not None else ())
-        inputs = tuple((n, env.get(n)) for n in names)
+        if raw is None:
+            return IndicatorResult(ind.id, value, outcome, None, None, None, status, None,
+                                   self.reads[ind.id], note, env)
+        rounding = self.rounding[ind.id]
+        points = raw if rounding is None else rounding(raw)
+        contribution = -points if ind.effect == "deduction" else points
         return IndicatorResult(ind.id, value, outcome, raw, points, contribution, status,
-                               rounding if raw is not None else None, inputs, note)
+                               rounding, self.reads[ind.id], note, env)
 
     def _fixed(self, ind: Indicator, points: Decimal, status: str, note: str) -> IndicatorResult:
         contribution = -points if ind.effect == "deduction" else points

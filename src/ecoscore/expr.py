@@ -221,18 +221,25 @@ class Expression:
     ``names`` are plain names; ``previous`` holds ``(name, k)`` for each
     ``previous(name, k)`` it reads. Evaluate with ``evaluate(values)``, where
     ``values`` maps each name (and each ``"previous(name)"`` key) to its value;
-    ``needs`` lists those keys, sorted.
+    ``needs`` lists those keys, sorted. ``plain`` is the name when the whole expression
+    is one name (evaluated as a lookup, without the interpreter).
     """
 
     source: str
     names: frozenset[str]
     previous: frozenset[tuple[str, int]]
     needs: tuple[str, ...]
+    plain: str | None
     _tree: ast.expr = attrs.field(repr=False, eq=False)
     _evaluator: Any = attrs.field(repr=False, eq=False)
 
     def evaluate(self, values: Mapping[str, Value | None]) -> Value:
         """The expression's value on ``values``; raises ``EvaluationFailure``."""
+        if self.plain is not None:
+            value = values.get(self.plain)
+            if value is None:
+                raise EvaluationFailure(f"{self.plain} has no value")
+            return value
         ev = self._evaluator
         ev.names = values
         try:
@@ -369,7 +376,8 @@ def compile_expression(
     # ``true``/``false`` are plain names, answered by a fallback after the unit's values.
     body = _AliasNames().visit(tree.body)
     needs = tuple(sorted(names | {_previous_key(n, k) for n, k in previous}))
-    return Expression(text, frozenset(names), frozenset(previous), needs, body, evaluator)
+    plain = body.id if isinstance(body, ast.Name) else None
+    return Expression(text, frozenset(names), frozenset(previous), needs, plain, body, evaluator)
 
 
 class _AliasNames(ast.NodeTransformer):

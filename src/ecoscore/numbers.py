@@ -53,7 +53,7 @@ _DECIMAL_MODES = {
 #: Every rounding mode a criteria file may name.
 MODES: tuple[str, ...] = (*_DECIMAL_MODES, "float")
 
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -63,9 +63,14 @@ def parse_decimal(text: str) -> Decimal:
     Cell quirks (``95%``, full-width digits) are the spreadsheet reader's concern.
     """
     stripped = text.strip()
-    if not _PLAIN_NUMBER.fullmatch(stripped):
-        raise ValueError(f"not a number: {text!r}")
-    return Decimal(stripped)
+    # Fast path: what Decimal reads and is finite, minus the underscores it also allows.
+    try:
+        value = Decimal(stripped)
+    except ArithmeticError:
+        raise ValueError(f"not a number: {text!r}") from None
+    if value.is_finite() and "_" not in stripped and _PLAIN_NUMBER.fullmatch(stripped):
+        return value
+    raise ValueError(f"not a number: {text!r}")
 
 
 @attrs.frozen
@@ -74,19 +79,22 @@ class Rounding:
 
     places: int
     mode: str = "half-up"
+    _quantum: Decimal = attrs.field(init=False, repr=False, eq=False)
+    _rounding: str = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         # Values are built by the loader, which reports bad input with its location;
         # this only guards programmatic misuse.
         if self.mode not in MODES:
             raise ValueError(f"unknown rounding mode {self.mode!r}")
+        object.__setattr__(self, "_quantum", Decimal(1).scaleb(-self.places))
+        object.__setattr__(self, "_rounding", _DECIMAL_MODES.get(self.mode, ""))
 
     def __call__(self, value: Decimal) -> Decimal:
         """Round ``value`` to ``places`` places with ``mode``."""
         if self.mode == "float":
             return Decimal(repr(round(float(value), self.places)))
-        quantum = Decimal(1).scaleb(-self.places)
-        return value.quantize(quantum, rounding=_DECIMAL_MODES[self.mode], context=CONTEXT)
+        return value.quantize(self._quantum, rounding=self._rounding, context=CONTEXT)
 
     def __str__(self) -> str:
         return f"{self.places} {self.mode}"

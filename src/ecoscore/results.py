@@ -47,8 +47,14 @@ class IndicatorResult:
     contribution: Decimal | None
     status: str = "scored"
     rounding: Rounding | None = None
-    inputs: tuple[tuple[str, Any], ...] = ()
+    reads: tuple[str, ...] = ()
     note: str | None = None
+    values: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+
+    @property
+    def inputs(self) -> tuple[tuple[str, Any], ...]:
+        """The named values the indicator read, as ``(name, value)`` pairs."""
+        return tuple((name, self.values.get(name)) for name in self.reads)
 
     @property
     def label(self) -> str | None:
@@ -129,7 +135,18 @@ class ScoreCard:
     total: Decimal | None
     grade: str | None = None
     grade_steps: tuple[GradeStep, ...] = ()
-    steps: tuple[TraceStep, ...] = ()
+    plan: Any = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def steps(self) -> tuple[TraceStep, ...]:
+        """The additive trace: every indicator's contribution (for sums), each non-additive
+        node's value, each rescaling and rounding; they add up exactly to ``total``."""
+        # Worked out when asked: most cards of a large evaluation are never traced.
+        from ecoscore.aggregate import trace_steps
+
+        if self.plan is None:
+            return ()
+        return trace_steps(self.plan, self.indicators, self.nodes)
 
     def points(self, name: str) -> Decimal | None:
         """Points of an indicator, or value of a node, by id."""

@@ -70,12 +70,13 @@ class Bands:
         """Find the band holding ``value``."""
         for band in self.bands:
             if band.contains(value):
-                what = band.label if band.points is None else fmt(band.points)
+                what = band.label if band.points is None else band.points
                 if band.points is not None and band.label is not None:
-                    what = f"{band.label}, {fmt(band.points)}"
-                return Outcome(band.points, f"{fmt(value)} in {band} → {what}", label=band.label)
+                    return Outcome(band.points, "{} in {} → {}, {}",
+                                   (value, band, band.label, band.points), label=band.label)
+                return Outcome(band.points, "{} in {} → {}", (value, band, what), label=band.label)
         # The loader refuses bands with gaps, except outside an input's declared range.
-        return Outcome(None, f"{fmt(value)} is in no band")
+        return Outcome(None, "{} is in no band", (value,))
 
 
 def _sort_key(band: Band) -> tuple[int, Decimal, int]:

@@ -16,14 +16,24 @@ class Outcome:
     """What a rule made of one value: points, the clause that applied, and the steps.
 
     ``points`` is ``None`` for a rule that yields only a class (a water class, a trend).
-    ``clause`` names the part of the rule that applied, in words; ``steps`` are the
-    intermediate values, as ``(what, value)`` pairs, in the order they were computed.
+    ``clause`` names the part of the rule that applied, in words; it is kept as a
+    ``template`` and its ``args`` and written out only when read, since most traces are
+    never printed. ``steps`` are the intermediate values, as ``(what, value)`` pairs, in
+    the order they were computed.
     """
 
     points: Decimal | None
-    clause: str
+    template: str
+    args: tuple[Any, ...] = ()
     steps: tuple[tuple[str, Any], ...] = ()
     label: str | None = None
+
+    @property
+    def clause(self) -> str:
+        """The clause that applied, in words and numbers: ``22 ≤ 35: met``."""
+        if not self.args:
+            return self.template
+        return self.template.format(*(fmt(a) for a in self.args))
 
 
 class Rule(Protocol):

@@ -68,4 +68,4 @@ class Classify:
                    if lim.class_index(values[lim.name], len(self.classes)) == worst]
         points = None if self.points is None else self.points.get(label)
         clause = f"worst class {label} ({', '.join(drivers)})"
-        return Outcome(points, clause, tuple(steps), label=label)
+        return Outcome(points, clause, steps=tuple(steps), label=label)

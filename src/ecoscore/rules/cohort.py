@@ -44,9 +44,9 @@ class RankPoints:
         better = [v for v in self.cohort if (v > value if self.higher_is_better else v < value)]
         place = 1 + (len(set(better)) if self.dense else len(better))
         points = max(self.floor, self.first - CONTEXT.multiply(self.step, Decimal(place - 1)))
-        return Outcome(points, f"place {place} of {len(self.cohort)}: "
-                               f"{fmt(self.first)} − {fmt(self.step)} × {place - 1}",
-                       (("place", place),))
+        return Outcome(points, "place {} of {}: {} − {} × {}",
+                       (place, len(self.cohort), self.first, self.step, place - 1),
+                       steps=(("place", place),))
 
 
 @attrs.frozen
@@ -86,4 +86,4 @@ class Efficacy:
         if self.points is not None and self.points != 100:
             score = CONTEXT.divide(CONTEXT.multiply(score, self.points), Decimal(100))
             clause += f"; × {fmt(self.points)}/100"
-        return Outcome(score, clause, (("min", low), ("max", high)))
+        return Outcome(score, clause, steps=(("min", low), ("max", high)))

@@ -54,5 +54,6 @@ class Count:
                 steps.append((item.name, f"{fmt(values[item.name])} × {fmt(item.each)} = {fmt(amount)}"))
             total += amount
         if self.at_most is not None and total > self.at_most:
-            return Outcome(self.at_most, f"{fmt(total)} capped at {fmt(self.at_most)}", tuple(steps))
-        return Outcome(total, f"= {fmt(total)}", tuple(steps))
+            return Outcome(self.at_most, f"{fmt(total)} capped at {fmt(self.at_most)}",
+                           steps=tuple(steps))
+        return Outcome(total, f"= {fmt(total)}", steps=tuple(steps))

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ecoscore.numbers import CONTEXT
-from ecoscore.rules.base import Outcome, fmt
+from ecoscore.rules.base import Outcome
 
 __all__ = ["Deduct"]
 
@@ -36,16 +36,13 @@ class Deduct:
         """Full points at or beyond the target; then deduct for the shortfall."""
         gap = self.target - value if self.higher_is_better else value - self.target
         if gap <= 0:
-            return Outcome(self.points, f"{fmt(value)} meets {fmt(self.target)}: full")
+            return Outcome(self.points, "{} meets {}: full", (value, self.target))
         units = CONTEXT.divide(gap, self.per)
         if self.whole_units:
             units = units.to_integral_value(rounding=ROUND_FLOOR)
         deduction = CONTEXT.multiply(units, self.each)
         steps = (("shortfall", gap), ("units", units), ("deduction", deduction))
         if deduction >= self.points:
-            return Outcome(Decimal(0), f"short by {fmt(gap)}: deduction used up", steps)
-        return Outcome(
-            self.points - deduction,
-            f"short by {fmt(gap)}: {fmt(self.points)} − {fmt(units)} × {fmt(self.each)}",
-            steps,
-        )
+            return Outcome(Decimal(0), "short by {}: deduction used up", (gap,), steps)
+        return Outcome(self.points - deduction, "short by {}: {} − {} × {}",
+                       (gap, self.points, units, self.each), steps)

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ecoscore.rules.base import Outcome, fmt
+from ecoscore.rules.base import Outcome
 
 __all__ = ["Condition", "Formula"]
 
@@ -28,10 +28,10 @@ class Formula:
     def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
         """The formula's value, clamped to the declared bounds."""
         if self.high is not None and value > self.high:
-            return Outcome(self.high, f"{fmt(value)} > {fmt(self.high)}: capped at {fmt(self.high)}")
+            return Outcome(self.high, "{} > {}: capped", (value, self.high))
         if self.low is not None and value < self.low:
-            return Outcome(self.low, f"{fmt(value)} < {fmt(self.low)}: raised to {fmt(self.low)}")
-        return Outcome(value, f"= {fmt(value)}")
+            return Outcome(self.low, "{} < {}: raised to {}", (value, self.low, self.low))
+        return Outcome(value, "= {}", (value,))
 
 
 @attrs.frozen

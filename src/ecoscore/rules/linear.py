@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from ecoscore.numbers import CONTEXT
-from ecoscore.rules.base import Outcome, fmt
+from ecoscore.rules.base import Outcome
 
 __all__ = ["Linear"]
 
@@ -30,14 +30,11 @@ class Linear:
         """Interpolate between the two anchors; outside them, full or zero."""
         lower_is_better = self.full_at < self.zero_at
         if (value <= self.full_at) if lower_is_better else (value >= self.full_at):
-            return Outcome(self.points, f"{fmt(value)} at or beyond {fmt(self.full_at)}: full")
+            return Outcome(self.points, "{} at or beyond {}: full", (value, self.full_at))
         if (value >= self.zero_at) if lower_is_better else (value <= self.zero_at):
-            return Outcome(Decimal(0), f"{fmt(value)} at or beyond {fmt(self.zero_at)}: zero")
+            return Outcome(Decimal(0), "{} at or beyond {}: zero", (value, self.zero_at))
         # Multiply before dividing so that values on round fractions stay exact.
         numerator = CONTEXT.multiply(self.points, CONTEXT.subtract(value, self.zero_at))
         points = CONTEXT.divide(numerator, CONTEXT.subtract(self.full_at, self.zero_at))
-        return Outcome(
-            points,
-            f"{fmt(self.points)} × ({fmt(value)} − {fmt(self.zero_at)}) / "
-            f"({fmt(self.full_at)} − {fmt(self.zero_at)})",
-        )
+        return Outcome(points, "{} × ({} − {}) / ({} − {})",
+                       (self.points, value, self.zero_at, self.full_at, self.zero_at))

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from ecoscore.numbers import CONTEXT
-from ecoscore.rules.base import Outcome, fmt
+from ecoscore.rules.base import Outcome
 
 __all__ = ["Piecewise"]
 
@@ -35,19 +35,16 @@ class Piecewise:
         """The interpolated value on the segment holding ``value``."""
         bps, vals = self.breakpoints, self.values
         if value <= bps[0]:
-            return Outcome(vals[0], f"{fmt(value)} ≤ {fmt(bps[0])}: {fmt(vals[0])}")
+            return Outcome(vals[0], "{} ≤ {}: {}", (value, bps[0], vals[0]))
         if value > bps[-1]:
             cap = vals[-1] if self.beyond is None else self.beyond
-            return Outcome(cap, f"{fmt(value)} > {fmt(bps[-1])}: {fmt(cap)}")
+            return Outcome(cap, "{} > {}: {}", (value, bps[-1], cap))
         # Segments are (lo, hi]; the first one includes its lower end as well.
         for i in range(1, len(bps)):
             if value <= bps[i]:
                 b_lo, b_hi, v_lo, v_hi = bps[i - 1], bps[i], vals[i - 1], vals[i]
                 num = CONTEXT.multiply(CONTEXT.subtract(v_hi, v_lo), CONTEXT.subtract(value, b_lo))
                 result = CONTEXT.add(CONTEXT.divide(num, CONTEXT.subtract(b_hi, b_lo)), v_lo)
-                clause = (
-                    f"({fmt(v_hi)} − {fmt(v_lo)}) × ({fmt(value)} − {fmt(b_lo)}) / "
-                    f"({fmt(b_hi)} − {fmt(b_lo)}) + {fmt(v_lo)}"
-                )
-                return Outcome(result, clause)
+                return Outcome(result, "({} − {}) × ({} − {}) / ({} − {}) + {}",
+                               (v_hi, v_lo, value, b_lo, b_hi, b_lo, v_lo))
         raise AssertionError("unreachable: value is within the breakpoints")

@@ -52,6 +52,6 @@ class Proximity:
             name = "x" if self.transform == "identity" else "ln(x)" if not self.alpha else "ln(x+α)"
             clause = f"100 × ({name} − f(worst)) / (f(best) − f(worst)) = {fmt(score)}"
         if self.points is None or self.points == _HUNDRED:
-            return Outcome(score, clause, (("score", score),))
+            return Outcome(score, clause, steps=(("score", score),))
         points = CONTEXT.divide(CONTEXT.multiply(score, self.points), _HUNDRED)
-        return Outcome(points, f"{clause}; × {fmt(self.points)}/100", (("score", score),))
+        return Outcome(points, f"{clause}; × {fmt(self.points)}/100", steps=(("score", score),))

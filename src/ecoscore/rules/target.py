@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ecoscore.rules.base import Outcome, fmt
+from ecoscore.rules.base import Outcome
 
 __all__ = ["COMPARATORS", "Target"]
 
@@ -36,5 +36,5 @@ class Target:
         """``met`` points if ``value`` compares as declared, else ``missed``."""
         symbol, test = COMPARATORS[self.comparison]
         if test(value, self.threshold):
-            return Outcome(self.met, f"{fmt(value)} {symbol} {fmt(self.threshold)}: met")
-        return Outcome(self.missed, f"{fmt(value)} {symbol} {fmt(self.threshold)}: missed")
+            return Outcome(self.met, "{} " + symbol + " {}: met", (value, self.threshold))
+        return Outcome(self.missed, "{} " + symbol + " {}: missed", (value, self.threshold))

@@ -1,0 +1,97 @@
+"""Writing output files safely: atomically, and never over an input.
+
+An output is written to a temporary file in the same directory as its target and then
+moved over the target with ``os.replace``, so a reader never sees half a file and a
+failed run leaves the previous file as it was. The temporary file lives in the target's
+directory because a rename is only atomic within one file system.
+
+Before writing, ``refuse_inputs`` compares the target with every input file: the same
+resolved path (symbolic links followed) or the same file on disk (a hard link, another
+spelling of the path) is refused with a ``UsageError`` (exit code 2). Overwriting the
+data a result came from is a mistake no user means to make.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ecoscore.errors import Location, Problem, UsageError
+
+__all__ = ["atomic_path", "refuse_inputs", "write_bytes", "write_text"]
+
+
+def refuse_inputs(target: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise ``UsageError`` if ``target`` is one of ``inputs`` (by path or on disk)."""
+    out = Path(target)
+    resolved = out.resolve()
+    for item in inputs:
+        source = Path(item)
+        same = resolved == source.resolve()
+        if not same and out.exists() and source.exists():
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(out, source)
+        if same:
+            raise UsageError(
+                (
+                    Problem(
+                        f"refusing to write over the input file {os.fspath(item)}"
+                        f" (不会覆盖输入文件)",
+                        Location(file=os.fspath(target)),
+                        hint="choose another output file name",
+                    ),
+                )
+            )
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions a new file would get, or those of the file being replaced."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        # os.umask can only be read by setting it; set it straight back.
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path next to ``target``; on a clean exit it replaces ``target``.
+
+    For writers that want a path (openpyxl's ``Workbook.save``). On an exception the
+    temporary file is removed and ``target`` is left untouched.
+    """
+    final = Path(target)
+    # mkstemp creates the file (no race with another writer); the suffix is kept
+    # because some writers look at it.
+    handle, name = tempfile.mkstemp(
+        dir=final.parent, prefix=f".{final.name}.", suffix=f".tmp{final.suffix}"
+    )
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, _mode_for(final))
+        os.replace(temporary, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``target`` atomically."""
+    with atomic_path(target) as temporary:
+        with open(temporary, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+
+
+def write_text(target: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``target`` atomically, with ``\\n`` line ends on every system."""
+    write_bytes(target, text.encode(encoding))
