@@ -89,8 +89,9 @@ def aggregate_tree(
         excluded: list[str] = []
         excluded_points = _ZERO
         for child in step.children:
-            value = (indicators[child.id].contribution if child.is_indicator
-                     else nodes[child.id].value)
+            value = (
+                indicators[child.id].contribution if child.is_indicator else nodes[child.id].value
+            )
             if value is None:
                 excluded.append(child.id)
                 if child.points is not None:
@@ -98,20 +99,34 @@ def aggregate_tree(
             else:
                 values.append((child.id, value, child.weight))
         raw, argmax, note = _combine(node, values, env, problems)
-        if (raw is not None and excluded and node.aggregate == "sum" and node.rescale_excluded
-                and node.points is not None and node.points > excluded_points):
+        if (
+            raw is not None
+            and excluded
+            and node.aggregate == "sum"
+            and node.rescale_excluded
+            and node.points is not None
+            and node.points > excluded_points
+        ):
             raw = CONTEXT.divide(CONTEXT.multiply(raw, node.points), node.points - excluded_points)
             note = f"× {node.points}/{node.points - excluded_points} for {', '.join(excluded)}"
         rounding = step.rounding
         value = raw if raw is None or rounding is None else rounding(raw)
-        nodes[node.id] = NodeResult(node.id, node.aggregate, raw, value,
-                                    rounding if raw is not None else None, tuple(excluded),
-                                    argmax, note)
+        nodes[node.id] = NodeResult(
+            node.id,
+            node.aggregate,
+            raw,
+            value,
+            rounding if raw is not None else None,
+            tuple(excluded),
+            argmax,
+            note,
+        )
     return nodes, "; ".join(problems) or None
 
 
-def trace_steps(plan: TreePlan, indicators: Mapping[str, IndicatorResult],
-                nodes: Mapping[str, NodeResult]) -> tuple[TraceStep, ...]:
+def trace_steps(
+    plan: TreePlan, indicators: Mapping[str, IndicatorResult], nodes: Mapping[str, NodeResult]
+) -> tuple[TraceStep, ...]:
     """The additive steps of a unit's total: they add up to it exactly."""
     steps_of: dict[str, list[TraceStep]] = {}
     for step in plan.steps:
@@ -140,7 +155,9 @@ def trace_steps(plan: TreePlan, indicators: Mapping[str, IndicatorResult],
 
 
 def _combine(
-    node: Node, values: list[tuple[str, Decimal, Decimal]], env: Mapping[str, Any],
+    node: Node,
+    values: list[tuple[str, Decimal, Decimal]],
+    env: Mapping[str, Any],
     problems: list[str],
 ) -> tuple[Decimal | None, tuple[str, ...], str | None]:
     aggregate = node.aggregate
@@ -180,8 +197,12 @@ def _combine(
     return top, argmax, None
 
 
-def _formula(node: Node, values: list[tuple[str, Decimal, Decimal]], env: Mapping[str, Any],
-             problems: list[str]) -> Decimal | None:
+def _formula(
+    node: Node,
+    values: list[tuple[str, Decimal, Decimal]],
+    env: Mapping[str, Any],
+    problems: list[str],
+) -> Decimal | None:
     assert node.formula is not None
     scope = dict(env)
     scope.update({kid: v for kid, v, _ in values})

@@ -70,18 +70,27 @@ class _Evaluation:
         self.source = source
         self.problems: list[Problem] = []
         # Per indicator, worked out once: the rounding of its points, the names it reads.
-        self.rounding = {i.id: i.points_rounding or criteria.points_rounding
-                         for i in criteria.indicators.values()}
-        self.reads = {i.id: i.reads or (i.value.needs if i.value is not None else ())
-                      for i in criteria.indicators.values()}
+        self.rounding = {
+            i.id: i.points_rounding or criteria.points_rounding
+            for i in criteria.indicators.values()
+        }
+        self.reads = {
+            i.id: i.reads or (i.value.needs if i.value is not None else ())
+            for i in criteria.indicators.values()
+        }
 
     def run(self, submissions: Iterable[Record], previous: Sequence[Iterable[Record]]) -> Results:
         c = self.criteria
         read_problems: list[Problem] = []
         units = read_period(c, submissions, read_problems, source=self.source)
         history = [
-            read_period(c, period, read_problems, source=f"{self.source} (previous {k + 1})",
-                        check_units=False)
+            read_period(
+                c,
+                period,
+                read_problems,
+                source=f"{self.source} (previous {k + 1})",
+                check_units=False,
+            )
             for k, period in enumerate(previous)
         ]
         if read_problems:
@@ -114,8 +123,13 @@ class _Evaluation:
                 self.problems.append(Problem(f"{u}: {problem}", sub.origin))
             total = nodes["total"]
             cards[u] = ScoreCard(
-                unit=u, label=sub.label, attributes={a: env.get(a) for a in c.attributes},
-                indicators=results, nodes=nodes, total_exact=total.raw, total=total.value,
+                unit=u,
+                label=sub.label,
+                attributes={a: env.get(a) for a in c.attributes},
+                indicators=results,
+                nodes=nodes,
+                total_exact=total.raw,
+                total=total.value,
                 plan=plan,
             )
         if self.problems:
@@ -127,9 +141,12 @@ class _Evaluation:
         return Results(c, cards, rankings)
 
     # -- values --------------------------------------------------------------------
-    def _environment(self, unit: str, values: Mapping[str, Value],
-                     history: Sequence[Mapping[str, tuple[Submission, dict[str, Value]]]]
-                     ) -> dict[str, Any]:
+    def _environment(
+        self,
+        unit: str,
+        values: Mapping[str, Value],
+        history: Sequence[Mapping[str, tuple[Submission, dict[str, Value]]]],
+    ) -> dict[str, Any]:
         """The unit's values by name: inputs, attributes, derived, previous(...)."""
         env: dict[str, Any] = dict(values)
         for k, period in enumerate(history, start=1):
@@ -157,9 +174,13 @@ class _Evaluation:
                     env[d.id] = d.on_zero_division
                     continue
                 if strict:
-                    self.problems.append(Problem(
-                        f"{unit}: derived {d.id} = {d.expression.source}: {exc.message}",
-                        Location(self.source), _zero_hint(exc)))
+                    self.problems.append(
+                        Problem(
+                            f"{unit}: derived {d.id} = {d.expression.source}: {exc.message}",
+                            Location(self.source),
+                            _zero_hint(exc),
+                        )
+                    )
                 continue
             if d.rounding is not None and isinstance(value, Decimal):
                 value = d.rounding(value)
@@ -193,8 +214,9 @@ class _Evaluation:
         return value
 
     # -- points --------------------------------------------------------------------
-    def _score(self, ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any],
-               sub: Submission) -> IndicatorResult:
+    def _score(
+        self, ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any], sub: Submission
+    ) -> IndicatorResult:
         cls = value.__class__
         if cls is Decimal or cls is bool or cls is str or (value is None and ind.value is None):
             # The common case, kept short: a value to score.
@@ -207,44 +229,84 @@ class _Evaluation:
                 past = {n: env.get(f"previous({n})") for n in ind.value.needs}
                 carried = self._value_of(ind, ind.value, past)
                 if not isinstance(carried, (_Missing, EvaluationFailure)):
-                    value, status, note = carried, "carried-forward", f"no {what}: previous period's value"
+                    value, status, note = (
+                        carried,
+                        "carried-forward",
+                        f"no {what}: previous period's value",
+                    )
                     policy = "done"
             if policy == "zero":
                 return self._fixed(ind, Decimal(0), "missing-zero", f"no {what}: 0 points")
             if policy == "exclude":
-                return IndicatorResult(ind.id, None, None, None, None, None, "excluded",
-                                       note=f"no {what}: left out")
+                return IndicatorResult(
+                    ind.id, None, None, None, None, None, "excluded", note=f"no {what}: left out"
+                )
             if isinstance(policy, Decimal):
                 return self._fixed(ind, policy, "missing-points", f"no {what}: {policy} points")
             if policy != "done":
-                self.problems.append(Problem(
-                    f"{sub.unit}: indicator {ind.id}: no value for {what}", sub.where(value.names[0]),
-                    "declare missing = \"zero\", \"exclude\", \"previous\" or a number of points"
-                    " on the indicator to allow it"))
+                self.problems.append(
+                    Problem(
+                        f"{sub.unit}: indicator {ind.id}: no value for {what}",
+                        sub.where(value.names[0]),
+                        'declare missing = "zero", "exclude", "previous" or a number of points'
+                        " on the indicator to allow it",
+                    )
+                )
                 return IndicatorResult(ind.id, None, None, None, None, None, "error")
         if isinstance(value, EvaluationFailure):
             policy = ind.on_zero_division if value.zero_division else "error"
             if policy == "zero":
                 return self._fixed(ind, Decimal(0), "zero-division", "division by zero: 0 points")
             if policy == "full" and ind.points is not None:
-                return self._fixed(ind, ind.points, "zero-division", "division by zero: full points")
+                return self._fixed(
+                    ind, ind.points, "zero-division", "division by zero: full points"
+                )
             if policy == "exclude":
-                return IndicatorResult(ind.id, None, None, None, None, None, "excluded",
-                                       note="division by zero: left out")
+                return IndicatorResult(
+                    ind.id,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "excluded",
+                    note="division by zero: left out",
+                )
             if isinstance(policy, Decimal):
-                return self._fixed(ind, policy, "zero-division", f"division by zero: {policy} points")
+                return self._fixed(
+                    ind, policy, "zero-division", f"division by zero: {policy} points"
+                )
             source = ind.value.source if ind.value is not None else ind.id
-            self.problems.append(Problem(
-                f"{sub.unit}: indicator {ind.id}: {source}: {value.message}", sub.origin,
-                _zero_hint(value)))
+            self.problems.append(
+                Problem(
+                    f"{sub.unit}: indicator {ind.id}: {source}: {value.message}",
+                    sub.origin,
+                    _zero_hint(value),
+                )
+            )
             return IndicatorResult(ind.id, None, None, None, None, None, "error")
         if ind.value is not None and not isinstance(value, (Decimal, bool, str)):
-            self.problems.append(Problem(f"{sub.unit}: indicator {ind.id}: not a value", sub.origin))
+            self.problems.append(
+                Problem(f"{sub.unit}: indicator {ind.id}: not a value", sub.origin)
+            )
             return IndicatorResult(ind.id, None, None, None, None, None, "error")
         return self._scored(ind, rule, value, env, sub, status, note)
 
-    def _scored(self, ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any],
-                sub: Submission, status: str, note: str | None) -> IndicatorResult:
+    def _scored(
+        self,
+        ind: Indicator,
+        rule: Any,
+        value: Any,
+        env: Mapping[str, Any],
+        sub: Submission,
+        status: str,
+        note: str | None,
+    ) -> IndicatorResult:
+        wrong = _wrong_type(ind, rule, value, env)
+        if wrong is not None:
+            # A text or a yes/no where the rule compares numbers: refused, never guessed.
+            self.problems.append(Problem(f"{sub.unit}: indicator {ind.id}: {wrong}", sub.origin))
+            return IndicatorResult(ind.id, value, None, None, None, None, "error")
         try:
             outcome = rule.score(value, env)
         except (CohortError, EvaluationFailure, decimal.InvalidOperation) as exc:
@@ -252,20 +314,54 @@ class _Evaluation:
             return IndicatorResult(ind.id, value, None, None, None, None, "error")
         raw = outcome.points
         if raw is None:
-            return IndicatorResult(ind.id, value, outcome, None, None, None, status, None,
-                                   self.reads[ind.id], note, env)
+            return IndicatorResult(
+                ind.id,
+                value,
+                outcome,
+                None,
+                None,
+                None,
+                status,
+                None,
+                self.reads[ind.id],
+                note,
+                env,
+            )
         rounding = self.rounding[ind.id]
         points = raw if rounding is None else rounding(raw)
         contribution = -points if ind.effect == "deduction" else points
-        return IndicatorResult(ind.id, value, outcome, raw, points, contribution, status,
-                               rounding, self.reads[ind.id], note, env)
+        return IndicatorResult(
+            ind.id,
+            value,
+            outcome,
+            raw,
+            points,
+            contribution,
+            status,
+            rounding,
+            self.reads[ind.id],
+            note,
+            env,
+        )
 
     def _fixed(self, ind: Indicator, points: Decimal, status: str, note: str) -> IndicatorResult:
         contribution = -points if ind.effect == "deduction" else points
         return IndicatorResult(ind.id, None, None, points, points, contribution, status, note=note)
 
 
+def _wrong_type(ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any]) -> str | None:
+    """Why ``value`` (or, for counts and classes, a value read) does not fit the rule."""
+    if ind.value is None:
+        bad = [n for n in ind.reads if env.get(n).__class__ is not Decimal]
+        return f"{bad[0]} is {env.get(bad[0])!r}, not a number" if bad else None
+    want = bool if rule.kind == "condition" else Decimal
+    if value.__class__ is want:
+        return None
+    shown = repr(value) if isinstance(value, str) else str(value).lower()
+    return f"{ind.value.source} is {shown}, not {'true or false' if want is bool else 'a number'}"
+
+
 def _zero_hint(exc: EvaluationFailure) -> str | None:
     if exc.zero_division:
-        return "declare on_zero_division = \"zero\", \"full\", \"exclude\", \"missing\" or a number"
+        return 'declare on_zero_division = "zero", "full", "exclude", "missing" or a number'
     return None

@@ -62,30 +62,43 @@ def _card(results: Results, card: ScoreCard) -> dict[str, Any]:
     for ranking in results.rankings:
         for entry in ranking.entries:
             if entry.unit == card.unit:
-                ranks[ranking.id] = {"rank": _value(entry.rank), "group": entry.group,
-                                     "value": _value(entry.value), "note": entry.note}
+                ranks[ranking.id] = {
+                    "rank": _value(entry.rank),
+                    "group": entry.group,
+                    "value": _value(entry.value),
+                    "note": entry.note,
+                }
     indicators = []
     for res in card.indicators.values():
         o = res.outcome
-        indicators.append({
-            "id": res.id,
-            "parent": criteria.indicators[res.id].parent,
-            "value": _value(res.value),
-            "points": _value(res.points),
-            "raw_points": _value(res.raw_points),
-            "contribution": _value(res.contribution),
-            "status": res.status,
-            "clause": None if o is None else o.clause,
-            "class": None if o is None else o.label,
-            "rounding": None if res.rounding is None else str(res.rounding),
-            "inputs": {k: _value(v) for k, v in res.inputs},
-            "steps": [] if o is None else [[k, _value(v)] for k, v in o.steps],
-            "note": res.note,
-        })
+        indicators.append(
+            {
+                "id": res.id,
+                "parent": criteria.indicators[res.id].parent,
+                "value": _value(res.value),
+                "points": _value(res.points),
+                "raw_points": _value(res.raw_points),
+                "contribution": _value(res.contribution),
+                "status": res.status,
+                "clause": None if o is None else o.clause,
+                "class": None if o is None else o.label,
+                "rounding": None if res.rounding is None else str(res.rounding),
+                "inputs": {k: _value(v) for k, v in res.inputs},
+                "steps": [] if o is None else [[k, _value(v)] for k, v in o.steps],
+                "note": res.note,
+            }
+        )
     nodes = [
-        {"id": n.id, "aggregate": n.aggregate, "value": _value(n.value), "raw": _value(n.raw),
-         "rounding": None if n.rounding is None else str(n.rounding),
-         "excluded": list(n.excluded), "argmax": list(n.argmax), "note": n.note}
+        {
+            "id": n.id,
+            "aggregate": n.aggregate,
+            "value": _value(n.value),
+            "raw": _value(n.raw),
+            "rounding": None if n.rounding is None else str(n.rounding),
+            "excluded": list(n.excluded),
+            "argmax": list(n.argmax),
+            "note": n.note,
+        }
         for n in card.nodes.values()
     ]
     return {
@@ -94,12 +107,13 @@ def _card(results: Results, card: ScoreCard) -> dict[str, Any]:
         "total": _value(card.total),
         "total_exact": _value(card.total_exact),
         "grade": card.grade,
-        "grade_steps": [{"rule": s.rule, "before": s.before, "after": s.after,
-                         "why": _value(s.why)} for s in card.grade_steps],
+        "grade_steps": [
+            {"rule": s.rule, "before": s.before, "after": s.after, "why": _value(s.why)}
+            for s in card.grade_steps
+        ],
         "indicators": indicators,
         "nodes": nodes,
-        "trace": [{"path": s.path, "kind": s.kind, "amount": _value(s.amount)}
-                  for s in card.steps],
+        "trace": [{"path": s.path, "kind": s.kind, "amount": _value(s.amount)} for s in card.steps],
         "ranks": ranks,
     }
 
@@ -109,13 +123,28 @@ def results_to_dict(results: Results) -> dict[str, Any]:
     c = results.criteria
     return {
         "format": FORMAT,
-        "criteria": {"id": c.id, "title": _value(c.title), "sha256": c.sha256,
-                     "version": c.version},
+        "criteria": {
+            "id": c.id,
+            "title": _value(c.title),
+            "sha256": c.sha256,
+            "version": c.version,
+        },
         "units": [_card(results, card) for card in results],
         "rankings": [
-            {"id": r.id, "label": _value(r.label),
-             "entries": [{"unit": e.unit, "rank": _value(e.rank), "group": e.group,
-                          "value": _value(e.value), "note": e.note} for e in r.entries]}
+            {
+                "id": r.id,
+                "label": _value(r.label),
+                "entries": [
+                    {
+                        "unit": e.unit,
+                        "rank": _value(e.rank),
+                        "group": e.group,
+                        "value": _value(e.value),
+                        "note": e.note,
+                    }
+                    for e in r.entries
+                ],
+            }
             for r in results.rankings
         ],
     }
@@ -123,5 +152,7 @@ def results_to_dict(results: Results) -> dict[str, Any]:
 
 def results_to_json(results: Results, *, indent: int | None = 2) -> str:
     """The results as JSON text, byte-identical for the same inputs."""
-    return json.dumps(results_to_dict(results), ensure_ascii=False, indent=indent,
-                      sort_keys=False) + "\n"
+    return (
+        json.dumps(results_to_dict(results), ensure_ascii=False, indent=indent, sort_keys=False)
+        + "\n"
+    )

@@ -259,8 +259,14 @@ class Expression:
         return result  # type: ignore[no-any-return]
 
 
-def _check(node: ast.AST, source: str, known: Callable[[str], bool], hint: Callable[[str], str | None],
-           names: set[str], previous: set[tuple[str, int]]) -> None:
+def _check(
+    node: ast.AST,
+    source: str,
+    known: Callable[[str], bool],
+    hint: Callable[[str], str | None],
+    names: set[str],
+    previous: set[tuple[str, int]],
+) -> None:
     column = getattr(node, "col_offset", None)
     col = None if column is None else column + 1
     for kind, why in _FORBIDDEN_WHY.items():
@@ -275,7 +281,7 @@ def _check(node: ast.AST, source: str, known: Callable[[str], bool], hint: Calla
             text = (ast.get_source_segment(source, node) or "").replace("_", "")
             try:
                 # Exact from the literal's text, never through the float the parser made.
-                node.value = numbers.parse_decimal(text)
+                node.value = numbers.parse_decimal(text)  # type: ignore[assignment]
             except ValueError:
                 raise ExpressionError(f"unsupported number literal {text!r}", col) from None
         elif isinstance(node.value, complex):
@@ -287,8 +293,10 @@ def _check(node: ast.AST, source: str, known: Callable[[str], bool], hint: Calla
         exponent = node.right
         if isinstance(exponent, ast.UnaryOp) and isinstance(exponent.operand, ast.Constant):
             exponent = exponent.operand
-        if isinstance(exponent, ast.Constant) and isinstance(exponent.value, (int, float)) and (
-            abs(exponent.value) > MAX_EXPONENT
+        if (
+            isinstance(exponent, ast.Constant)
+            and isinstance(exponent.value, (int, float))
+            and (abs(exponent.value) > MAX_EXPONENT)
         ):
             raise ExpressionError(
                 f"exponent {exponent.value} is too large (at most {MAX_EXPONENT})", col
@@ -324,8 +332,13 @@ def _check(node: ast.AST, source: str, known: Callable[[str], bool], hint: Calla
         _check(child, source, known, hint, names, previous)
 
 
-def _check_previous(node: ast.Call, col: int | None, known: Callable[[str], bool],
-                    hint: Callable[[str], str | None], previous: set[tuple[str, int]]) -> None:
+def _check_previous(
+    node: ast.Call,
+    col: int | None,
+    known: Callable[[str], bool],
+    hint: Callable[[str], str | None],
+    previous: set[tuple[str, int]],
+) -> None:
     args = node.args
     if not 1 <= len(args) <= 2 or not isinstance(args[0], ast.Name):
         raise ExpressionError("previous() takes a name and, optionally, how many periods back", col)
@@ -363,7 +376,9 @@ def compile_expression(
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         if "=" in text and "==" not in text and "<=" not in text and ">=" not in text:
-            raise ExpressionError("assignment is not allowed (did you mean ==?)", exc.offset) from None
+            raise ExpressionError(
+                "assignment is not allowed (did you mean ==?)", exc.offset
+            ) from None
         raise ExpressionError(f"syntax error: {exc.msg}", exc.offset) from None
     names: set[str] = set()
     previous: set[tuple[str, int]] = set()

@@ -26,15 +26,16 @@ import attrs
 
 from ecoscore.errors import Location, Problem
 from ecoscore.expr import EvaluationFailure
-from ecoscore.model import Criteria, GradeRule, Grades, Quota
+from ecoscore.model import Criteria, GradeRule, Grades, Label, Quota
 from ecoscore.ranking import _scope_value
 from ecoscore.results import GradeStep, Ranking, ScoreCard
 
 __all__ = ["grade_all"]
 
 
-def _holds(criteria: Criteria, rule: GradeRule, card: ScoreCard, env: Mapping[str, Any]
-           ) -> bool | None:
+def _holds(
+    criteria: Criteria, rule: GradeRule, card: ScoreCard, env: Mapping[str, Any]
+) -> bool | None:
     """Whether the rule's condition holds; ``None`` when a value it reads is missing."""
     scope = {n: _scope_value(criteria, card, env, n) for n in rule.when.needs}
     if any(v is None for v in scope.values()):
@@ -52,8 +53,9 @@ def _band(grades: Grades, total: Decimal) -> str:
     return grades.bands[-1].grade
 
 
-def grade_unit(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any]
-               ) -> tuple[str | None, list[GradeStep]]:
+def grade_unit(
+    criteria: Criteria, card: ScoreCard, env: Mapping[str, Any]
+) -> tuple[str | None, list[GradeStep]]:
     """A unit's grade before quotas, with every step that set or changed it."""
     grades = criteria.grades
     assert grades is not None
@@ -70,14 +72,12 @@ def grade_unit(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any]
             if holds is None:
                 if rule.if_missing == "skip":
                     continue
-                holds = kind == "veto" or kind == "cap"
+                holds = kind in {"veto", "cap"}
             order, target = grades.order(grade), grades.order(rule.grade)
             new = grade
             if kind == "precondition" and not holds and order <= target:
                 new = grades.bands[min(target + 1, len(grades.bands) - 1)].grade
-            elif kind == "cap" and holds and order < target:
-                new = rule.grade
-            elif kind == "veto" and holds:
+            elif (kind == "cap" and holds and order < target) or (kind == "veto" and holds):
                 new = rule.grade
             if new != grade:
                 steps.append(GradeStep(rule.key, grade, new, rule.why))
@@ -89,13 +89,19 @@ def _quota_limit(quota: Quota, count: int) -> int:
     if not quota.share:
         return int(quota.limit)
     exact = quota.limit * count / 100
-    mode = {"floor": ROUND_FLOOR, "ceiling": ROUND_CEILING, "half-up": ROUND_HALF_UP}[quota.rounding]
+    mode = {"floor": ROUND_FLOOR, "ceiling": ROUND_CEILING, "half-up": ROUND_HALF_UP}[
+        quota.rounding
+    ]
     return int(exact.to_integral_value(rounding=mode))
 
 
-def _apply_quota(grades: Grades, quota: Quota, ranking: Ranking,
-                 graded: dict[str, tuple[str | None, list[GradeStep]]],
-                 problems: list[Problem]) -> None:
+def _apply_quota(
+    grades: Grades,
+    quota: Quota,
+    ranking: Ranking,
+    graded: dict[str, tuple[str | None, list[GradeStep]]],
+    problems: list[Problem],
+) -> None:
     groups: dict[str | None, list[Any]] = {}
     for entry in ranking.entries:
         groups.setdefault(entry.group, []).append(entry)
@@ -111,31 +117,38 @@ def _apply_quota(grades: Grades, quota: Quota, ranking: Ranking,
             tied = [e.unit for e in holders if e.rank == keep[-1].rank]
             if quota.ties is None:
                 where = f" in {group}" if group else ""
-                problems.append(Problem(
-                    f"quota for {quota.grade}{where}: {', '.join(tied)} tie at rank "
-                    f"{keep[-1].rank} across the limit of {limit}",
-                    Location(key="grades.quota_ties"),
-                    "declare quota_ties = \"keep\" (all keep the grade) or \"drop\""))
+                problems.append(
+                    Problem(
+                        f"quota for {quota.grade}{where}: {', '.join(tied)} tie at rank "
+                        f"{keep[-1].rank} across the limit of {limit}",
+                        Location(key="grades.quota_ties"),
+                        'declare quota_ties = "keep" (all keep the grade) or "drop"',
+                    )
+                )
                 continue
             boundary = keep[-1].rank
-            keep = [e for e in holders if (e.rank is not None and e.rank <= boundary)] \
-                if quota.ties == "keep" else [e for e in holders
-                                              if e.rank is not None and e.rank < boundary]
+            keep = (
+                [e for e in holders if (e.rank is not None and e.rank <= boundary)]
+                if quota.ties == "keep"
+                else [e for e in holders if e.rank is not None and e.rank < boundary]
+            )
         kept = {e.unit for e in keep}
         for e in holders:
             if e.unit not in kept:
                 grade, steps = graded[e.unit]
                 why_zh = f"{quota.grade}名额{limit}个,排名第{e.rank}"
                 why_en = f"at most {limit} units may be {quota.grade}; ranked {e.rank}"
-                from ecoscore.model import Label
-
                 steps.append(GradeStep("quota", grade, below, Label(why_zh, why_en)))
                 graded[e.unit] = (below, steps)
 
 
-def grade_all(criteria: Criteria, cards: Mapping[str, ScoreCard],
-              envs: Mapping[str, Mapping[str, Any]], rankings: tuple[Ranking, ...],
-              problems: list[Problem]) -> dict[str, ScoreCard]:
+def grade_all(
+    criteria: Criteria,
+    cards: Mapping[str, ScoreCard],
+    envs: Mapping[str, Mapping[str, Any]],
+    rankings: tuple[Ranking, ...],
+    problems: list[Problem],
+) -> dict[str, ScoreCard]:
     """Every card with its grade and grade steps (cards are returned unchanged when the
     criteria grade nothing)."""
     grades = criteria.grades
@@ -147,5 +160,7 @@ def grade_all(criteria: Criteria, cards: Mapping[str, ScoreCard],
         ranking = next(r for r in rankings if r.id == ident)
         for quota in grades.quotas:
             _apply_quota(grades, quota, ranking, graded, problems)
-    return {u: attrs.evolve(card, grade=graded[u][0], grade_steps=tuple(graded[u][1]))
-            for u, card in cards.items()}
+    return {
+        u: attrs.evolve(card, grade=graded[u][0], grade_steps=tuple(graded[u][1]))
+        for u, card in cards.items()
+    }

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import tomli
 
 from ecoscore import rulebook
 from ecoscore.errors import CriteriaError, Location, Problem
+from ecoscore.loader_grades import read_grades, read_rankings
 from ecoscore.model import (
     TOTAL,
     ArgMax,
@@ -32,7 +35,6 @@ from ecoscore.model import (
 )
 from ecoscore.reader import Path, TableReader, did_you_mean
 from ecoscore.sourcemap import key_positions
-from ecoscore.loader_grades import read_grades, read_rankings
 
 __all__ = ["LANGUAGE_VERSIONS", "load", "loads"]
 
@@ -40,18 +42,55 @@ __all__ = ["LANGUAGE_VERSIONS", "load", "loads"]
 LANGUAGE_VERSIONS = (1,)
 
 _TOP_KEYS = (
-    "ecoscore", "id", "title", "source", "description", "rounding", "inputs", "attributes",
-    "units", "derived", "indicator", "node", "total", "grades", "veto", "cap",
-    "precondition", "ranking",
+    "ecoscore",
+    "id",
+    "title",
+    "source",
+    "description",
+    "rounding",
+    "inputs",
+    "attributes",
+    "units",
+    "derived",
+    "indicator",
+    "node",
+    "total",
+    "grades",
+    "veto",
+    "cap",
+    "precondition",
+    "ranking",
 )
 _LABEL_KEYS = ("zh", "en")
 _INDICATOR_KEYS = (
-    *_LABEL_KEYS, "parent", "points", "weight", "effect", "value", "round_value",
-    "round_points", "missing", "on_zero_division", "else", "floor", "note", "source",
+    *_LABEL_KEYS,
+    "parent",
+    "points",
+    "weight",
+    "effect",
+    "value",
+    "round_value",
+    "round_points",
+    "missing",
+    "on_zero_division",
+    "else",
+    "floor",
+    "note",
+    "source",
     *rulebook.RULE_KEYS,
 )
-_NODE_KEYS = (*_LABEL_KEYS, "parent", "points", "weight", "aggregate", "formula", "round",
-              "argmax", "rescale_excluded", "note")
+_NODE_KEYS = (
+    *_LABEL_KEYS,
+    "parent",
+    "points",
+    "weight",
+    "aggregate",
+    "formula",
+    "round",
+    "argmax",
+    "rescale_excluded",
+    "note",
+)
 AGGREGATES = ("sum", "mean", "weighted-mean", "geometric-mean", "min", "max", "formula")
 MISSING_POLICIES = ("error", "zero", "exclude", "previous")
 ZERO_DIVISION_POLICIES = ("error", "zero", "full", "exclude", "missing")
@@ -64,12 +103,15 @@ def load(path: str | os.PathLike[str]) -> Criteria:
         with open(name, "rb") as f:
             data = f.read()
     except OSError as exc:
-        raise CriteriaError([Problem(f"cannot read the criteria file: {exc.strerror}",
-                                     Location(name))]) from None
+        raise CriteriaError(
+            [Problem(f"cannot read the criteria file: {exc.strerror}", Location(name))]
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CriteriaError([Problem(f"not UTF-8 text (byte {exc.start})", Location(name))]) from None
+        raise CriteriaError(
+            [Problem(f"not UTF-8 text (byte {exc.start})", Location(name))]
+        ) from None
     return loads(text, source=name, _sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -80,7 +122,21 @@ def loads(text: str, *, source: str = "<criteria>", _sha256: str | None = None) 
     except tomli.TOMLDecodeError as exc:
         line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         message = getattr(exc, "msg", str(exc))
-        raise CriteriaError([Problem(f"TOML syntax: {message}", Location(source, line, col))]) from None
+        pos = getattr(exc, "pos", None)
+        hint = None
+        if isinstance(pos, int) and pos < len(text) and ord(text[pos]) > 127:
+            # A Chinese key or text written bare: TOML bare keys are ASCII only.
+            word = re.match(r"[^\s=.,\[\]{}\"']*", text[pos:])
+            quoted = f'"{(word.group() if word else "") or text[pos]}"'
+            if text[pos].isspace():
+                hint = f"a space that is not ASCII (U+{ord(text[pos]):04X}) outside quotes"
+            elif message == "Invalid value":
+                hint = f"text goes in quotes: {quoted}"
+            else:
+                hint = f"TOML bare keys are ASCII: write {quoted} in quotes"
+        raise CriteriaError(
+            [Problem(f"TOML syntax: {message}", Location(source, line, col), hint)]
+        ) from None
     r = TableReader(source, key_positions(text))
     criteria = _Document(r, doc).read()
     if r.problems or criteria is None:
@@ -91,8 +147,6 @@ def loads(text: str, *, source: str = "<criteria>", _sha256: str | None = None) 
 
 
 def _evolve_sha(criteria: Criteria, sha: str, source: str) -> Criteria:
-    import attrs
-
     return attrs.evolve(criteria, sha256=sha, path=source)
 
 
@@ -112,9 +166,12 @@ class _Document:
         r.table(doc, (), _TOP_KEYS)
         version = r.required(doc, "ecoscore", ("ecoscore",))
         if version is not None and version not in LANGUAGE_VERSIONS:
-            r.problem(("ecoscore",), f"unknown criteria language version {version!r}",
-                      f"this ecoscore reads version {', '.join(map(str, LANGUAGE_VERSIONS))}")
-        ident = r.string(r.required(doc, "id", ("id",)), ("id",)) if "id" in doc else None
+            r.problem(
+                ("ecoscore",),
+                f"unknown criteria language version {version!r}",
+                f"this ecoscore reads version {', '.join(map(str, LANGUAGE_VERSIONS))}",
+            )
+        ident = r.string(r.required(doc, "id", ("id",)), ("id",))
         title = r.text_label(r.required(doc, "title", ("title",)), ("title",))
         source = r.string(doc["source"], ("source",)) if "source" in doc else None
 
@@ -132,25 +189,44 @@ class _Document:
         self.indicators_raw = r.table(doc.get("indicator", {}), ("indicator",))
         self._check_unique_names()
         indicators = self._indicators()
+        # An indicator that did not load was reported; its parent's checks would only echo it.
+        self.unloaded_parents = {
+            str(spec.get("parent", TOTAL))
+            for name, spec in self.indicators_raw.items()
+            if name not in indicators and isinstance(spec, dict)
+        }
         nodes = self._nodes(indicators)
         self.indicators, self.nodes = indicators, nodes
         grades = read_grades(r, doc, self.known_after_scoring, self.all_names())
-        rankings = read_rankings(r, doc, self.known_after_scoring, self.all_names(),
-                                 self.attributes)
-        if grades is not None and grades.ranking is not None and grades.ranking not in {
-            s.id for s in rankings
-        }:
+        rankings = read_rankings(
+            r, doc, self.known_after_scoring, self.all_names(), self.attributes
+        )
+        if (
+            grades is not None
+            and grades.ranking is not None
+            and grades.ranking not in {s.id for s in rankings}
+        ):
             r.problem(("grades", "ranking"), f"no ranking named {grades.ranking!r}")
         if grades is not None and grades.quotas and not rankings:
             r.problem(("grades", "quota"), "a quota chooses by rank: declare a [ranking.…]")
         if r.problems or ident is None:
             return None
         return Criteria(
-            id=ident, title=title, version=int(version), source=source,
-            inputs=self.inputs, attributes=self.attributes, units=self.units,
-            derived=tuple(self.derived), indicators=indicators, nodes=nodes,
-            grades=grades, rankings=rankings, points_rounding=points_rounding,
-            node_rounding=node_rounding, total_rounding=total_rounding,
+            id=ident,
+            title=title,
+            version=int(version),
+            source=source,
+            inputs=self.inputs,
+            attributes=self.attributes,
+            units=self.units,
+            derived=tuple(self.derived),
+            indicators=indicators,
+            nodes=nodes,
+            grades=grades,
+            rankings=rankings,
+            points_rounding=points_rounding,
+            node_rounding=node_rounding,
+            total_rounding=total_rounding,
         )
 
     # -- names ---------------------------------------------------------------------
@@ -164,14 +240,22 @@ class _Document:
         return name in self.inputs or name in self.attributes or name in self.derived_ids
 
     def known_after_scoring(self, name: str) -> bool:
-        return (self.known_data(name) or name in self.indicators_raw or name in self.nodes_raw
-                or name == TOTAL)
+        return (
+            self.known_data(name)
+            or name in self.indicators_raw
+            or name in self.nodes_raw
+            or name == TOTAL
+        )
 
     def _check_unique_names(self) -> None:
         seen: dict[str, str] = {}
-        for table, names in (("inputs", self.inputs), ("attributes", self.attributes),
-                             ("derived", self.derived_ids), ("indicator", self.indicators_raw),
-                             ("node", self.nodes_raw)):
+        for table, names in (
+            ("inputs", self.inputs),
+            ("attributes", self.attributes),
+            ("derived", self.derived_ids),
+            ("indicator", self.indicators_raw),
+            ("node", self.nodes_raw),
+        ):
             for name in names:
                 if name == TOTAL:
                     self.r.problem((table, name), f"{TOTAL!r} is the name of the tree's root")
@@ -191,9 +275,10 @@ class _Document:
         for name, spec in raw.items():
             p: Path = ("inputs", name)
             if isinstance(spec, str):
-                spec = {"zh": spec}
-            t = r.table(spec, p, (*_LABEL_KEYS, "unit", "type", "min", "max", "integer",
-                                  "values", "note"))
+                spec = {"zh": spec}  # noqa: PLW2901 (a bare label is shorthand)
+            t = r.table(
+                spec, p, (*_LABEL_KEYS, "unit", "type", "min", "max", "integer", "values", "note")
+            )
             kind = r.string(t.get("type", "number"), (*p, "type"), ("number", "text", "bool"))
             bounds: list[Decimal | str | None] = []
             for key in ("min", "max"):
@@ -207,8 +292,16 @@ class _Document:
             values = tuple(str(v) for v in r.array(t.get("values", []), (*p, "values")))
             integer = r.boolean(t.get("integer", False), (*p, "integer"))
             unit = r.string(t["unit"], (*p, "unit")) if "unit" in t else None
-            out[name] = Input(name, r.label(t, p), unit, kind or "number", bounds[0], bounds[1],
-                              bool(integer), values)
+            out[name] = Input(
+                name,
+                r.label(t, p),
+                unit,
+                kind or "number",
+                bounds[0],
+                bounds[1],
+                bool(integer),
+                values,
+            )
         return out
 
     def _attributes(self) -> dict[str, Attribute]:
@@ -217,7 +310,7 @@ class _Document:
         for name, spec in r.table(self.doc.get("attributes", {}), ("attributes",)).items():
             p: Path = ("attributes", name)
             if isinstance(spec, str):
-                spec = {"zh": spec}
+                spec = {"zh": spec}  # noqa: PLW2901 (a bare label is shorthand)
             t = r.table(spec, p, (*_LABEL_KEYS, "type", "values", "note"))
             kind = r.string(t.get("type", "text"), (*p, "type"), ("text", "bool", "number"))
             values = tuple(str(v) for v in r.array(t.get("values", []), (*p, "values")))
@@ -248,7 +341,7 @@ class _Document:
         for name, spec in raw.items():
             p: Path = ("derived", name)
             if isinstance(spec, str):
-                spec = {"value": spec}
+                spec = {"value": spec}  # noqa: PLW2901 (a bare expression is shorthand)
             t = r.table(spec, p, (*_LABEL_KEYS, "value", "round", "on_zero_division", "note"))
             e = r.expression(r.required(t, "value", p), (*p, "value"), self.known_data, options)
             rounding = r.rounding(t["round"], (*p, "round")) if "round" in t else None
@@ -265,11 +358,15 @@ class _Document:
             if state.get(name) == 2:
                 return
             if state.get(name) == 1:
-                cycle = [*trail[trail.index(name):], name]
-                self.r.problem(("derived", name), "derived values form a cycle: " + " → ".join(cycle))
+                cycle = [*trail[trail.index(name) :], name]
+                self.r.problem(
+                    ("derived", name), "derived values form a cycle: " + " → ".join(cycle)
+                )
                 return
             state[name] = 1
-            for dep in sorted(derived[name].expression.names | {n for n, _ in derived[name].expression.previous}):
+            for dep in sorted(
+                derived[name].expression.names | {n for n, _ in derived[name].expression.previous}
+            ):
                 if dep in derived:
                     visit(dep, [*trail, name])
             state[name] = 2
@@ -279,7 +376,9 @@ class _Document:
             visit(name, [])
         return order
 
-    def _zero_policy(self, t: Mapping[str, Any], p: Path, choices: tuple[str, ...]) -> str | Decimal:
+    def _zero_policy(
+        self, t: Mapping[str, Any], p: Path, choices: tuple[str, ...]
+    ) -> str | Decimal:
         if "on_zero_division" not in t:
             return "error"
         v = t["on_zero_division"]
@@ -302,7 +401,9 @@ class _Document:
             kind = kinds[0] if kinds else None
             points = r.number(t["points"], (*p, "points")) if "points" in t else None
             weight = r.number(t["weight"], (*p, "weight"), positive=True) if "weight" in t else None
-            effect = r.string(t.get("effect", "score"), (*p, "effect"), ("score", "bonus", "deduction"))
+            effect = r.string(
+                t.get("effect", "score"), (*p, "effect"), ("score", "bonus", "deduction")
+            )
             parent = r.string(t.get("parent", TOTAL), (*p, "parent"))
             value = None
             reads: tuple[str, ...] = ()
@@ -316,14 +417,19 @@ class _Document:
             else:
                 source = t.get("value", name)
                 if "value" not in t and not self.known_data(name):
-                    r.problem(p, f"no value: add value = \"…\", or name the indicator after an input",
-                              did_you_mean(name, options))
+                    r.problem(
+                        p,
+                        'no value: add value = "…", or name the indicator after an input',
+                        did_you_mean(name, options),
+                    )
                 else:
                     value = r.expression(source, (*p, "value"), self.known_data, options)
             value_input = None
             if value is not None and value.source in self.inputs:
                 value_input = self.inputs[value.source]
-            rule = rulebook.read_rule(r, kind, t.get(kind), t, p, points, value_input)
+            rule = rulebook.read_rule(
+                r, kind, t.get(kind) if kind else None, t, p, points, value_input
+            )
             if kind in ("count", "classify") and rule is not None:
                 reads = tuple(rule.reads)
                 for n in reads:
@@ -336,15 +442,27 @@ class _Document:
                 missing = r.string(missing, (*p, "missing"), MISSING_POLICIES) or "error"
             zero = self._zero_policy(t, p, ZERO_DIVISION_POLICIES)
             vr = r.rounding(t["round_value"], (*p, "round_value")) if "round_value" in t else None
-            pr = r.rounding(t["round_points"], (*p, "round_points")) if "round_points" in t else None
+            pr = (
+                r.rounding(t["round_points"], (*p, "round_points")) if "round_points" in t else None
+            )
             if rule is None or effect is None or parent is None:
                 continue
             if effect != "score" and points is None and kind not in ("count",):
                 r.problem(p, f"a {effect} needs points (its most)")
             out[name] = Indicator(
-                id=name, parent=parent, rule=rule, label=r.label(t, p), points=points,
-                weight=weight, effect=effect, value=value, value_rounding=vr,
-                points_rounding=pr, missing=missing, on_zero_division=zero, reads=reads,
+                id=name,
+                parent=parent,
+                rule=rule,
+                label=r.label(t, p),
+                points=points,
+                weight=weight,
+                effect=effect,
+                value=value,
+                value_rounding=vr,
+                points_rounding=pr,
+                missing=missing,
+                on_zero_division=zero,
+                reads=reads,
                 cohort=kind in rulebook.COHORT_KINDS,
             )
         return out
@@ -354,8 +472,11 @@ class _Document:
         specs: dict[str, tuple[Path, dict[str, Any]]] = {}
         for name, spec in self.nodes_raw.items():
             specs[name] = (("node", name), r.table(spec, ("node", name), _NODE_KEYS))
-        total = r.table(self.doc.get("total", {}), ("total",),
-                        [k for k in _NODE_KEYS if k not in ("parent", "weight")])
+        total = r.table(
+            self.doc.get("total", {}),
+            ("total",),
+            [k for k in _NODE_KEYS if k not in ("parent", "weight")],
+        )
         specs[TOTAL] = (("total",), total)
         children: dict[str, list[str]] = {n: [] for n in specs}
         parents: dict[str, str | None] = {TOTAL: None}
@@ -364,64 +485,102 @@ class _Document:
                 continue
             parent = r.string(t.get("parent", TOTAL), (*p, "parent"))
             if parent is not None and parent not in specs:
-                r.problem((*p, "parent"), f"no node named {parent!r}",
-                          did_you_mean(parent, specs))
+                r.problem((*p, "parent"), f"no node named {parent!r}", did_you_mean(parent, specs))
             elif parent is not None:
                 children[parent].append(name)
                 parents[name] = parent
         for ind in indicators.values():
             if ind.parent not in specs:
-                r.problem(("indicator", ind.id, "parent"), f"no node named {ind.parent!r}",
-                          did_you_mean(ind.parent, specs))
+                r.problem(
+                    ("indicator", ind.id, "parent"),
+                    f"no node named {ind.parent!r}",
+                    did_you_mean(ind.parent, specs),
+                )
             else:
                 children[ind.parent].append(ind.id)
         self._check_node_cycles(parents)
         nodes: dict[str, Node] = {}
         for name, (p, t) in specs.items():
-            nodes[name] = self._node(name, p, t, parents.get(name), tuple(children[name]), indicators, specs)
+            nodes[name] = self._node(
+                name, p, t, parents.get(name), tuple(children[name]), indicators, specs
+            )
         self._check_points(nodes, indicators)
         return nodes
 
-    def _node(self, name: str, p: Path, t: dict[str, Any], parent: str | None,
-              kids: tuple[str, ...], indicators: Mapping[str, Indicator],
-              specs: Mapping[str, tuple[Path, dict[str, Any]]]) -> Node:
+    def _node(
+        self,
+        name: str,
+        p: Path,
+        t: dict[str, Any],
+        parent: str | None,
+        kids: tuple[str, ...],
+        indicators: Mapping[str, Indicator],
+        specs: Mapping[str, tuple[Path, dict[str, Any]]],
+    ) -> Node:
         r = self.r
-        aggregate = r.string(t.get("aggregate", "formula" if "formula" in t else "sum"),
-                             (*p, "aggregate"), AGGREGATES) or "sum"
+        aggregate = (
+            r.string(
+                t.get("aggregate", "formula" if "formula" in t else "sum"),
+                (*p, "aggregate"),
+                AGGREGATES,
+            )
+            or "sum"
+        )
         formula = None
         if aggregate == "formula":
             options = [*kids, *self.inputs, *self.attributes, *self.derived_ids]
-            formula = r.expression(r.required(t, "formula", p), (*p, "formula"),
-                                   lambda n: n in kids or self.known_data(n), options)
+            formula = r.expression(
+                r.required(t, "formula", p),
+                (*p, "formula"),
+                lambda n: n in kids or self.known_data(n),
+                options,
+            )
         elif "formula" in t:
-            r.problem((*p, "formula"), f"a formula needs aggregate = \"formula\", not {aggregate!r}")
-        if not kids:
-            r.problem(p, "this node has no children" if name != TOTAL else
-                      "the criteria have no indicators")
+            r.problem((*p, "formula"), f'a formula needs aggregate = "formula", not {aggregate!r}')
+        if not kids and name not in self.unloaded_parents:
+            r.problem(
+                p,
+                "this node has no children" if name != TOTAL else "the criteria have no indicators",
+            )
         if aggregate in ("weighted-mean", "geometric-mean"):
             for kid in kids:
-                weight = indicators[kid].weight if kid in indicators else specs[kid][1].get("weight")
+                weight = (
+                    indicators[kid].weight if kid in indicators else specs[kid][1].get("weight")
+                )
                 if weight is None and aggregate == "weighted-mean":
                     where = ("indicator", kid) if kid in indicators else ("node", kid)
                     r.problem(where, f"a child of the weighted mean {name!r} needs a weight")
         if aggregate != "sum":
             for kid in kids:
                 if kid in indicators and indicators[kid].effect != "score":
-                    r.problem(("indicator", kid, "effect"),
-                              f"bonuses and deductions go in a sum; {name!r} is a {aggregate}")
+                    r.problem(
+                        ("indicator", kid, "effect"),
+                        f"bonuses and deductions go in a sum; {name!r} is a {aggregate}",
+                    )
         argmax = None
         if "argmax" in t:
             a = r.table(t["argmax"], (*p, "argmax"), (*_LABEL_KEYS, "above"))
             if aggregate != "max":
-                r.problem((*p, "argmax"), "argmax goes with aggregate = \"max\"")
+                r.problem((*p, "argmax"), 'argmax goes with aggregate = "max"')
             above = r.number(a["above"], (*p, "argmax", "above")) if "above" in a else None
             argmax = ArgMax(r.label(a, (*p, "argmax")), above)
         points = r.number(t["points"], (*p, "points")) if "points" in t else None
         weight = r.number(t["weight"], (*p, "weight"), positive=True) if "weight" in t else None
         rounding = r.rounding(t["round"], (*p, "round")) if "round" in t else None
         rescale = r.boolean(t.get("rescale_excluded", False), (*p, "rescale_excluded"))
-        return Node(name, parent, aggregate, r.label(t, p), points, weight, formula, rounding,
-                    argmax, bool(rescale), kids)
+        return Node(
+            name,
+            parent,
+            aggregate,
+            r.label(t, p),
+            points,
+            weight,
+            formula,
+            rounding,
+            argmax,
+            bool(rescale),
+            kids,
+        )
 
     def _check_node_cycles(self, parents: Mapping[str, str | None]) -> None:
         for start in parents:
@@ -429,15 +588,17 @@ class _Document:
             node = parents.get(start)
             while node is not None:
                 if node in seen:
-                    self.r.problem(("node", start, "parent"),
-                                   "nodes form a cycle: " + " → ".join([*seen, node]))
+                    self.r.problem(
+                        ("node", start, "parent"),
+                        "nodes form a cycle: " + " → ".join([*seen, node]),
+                    )
                     return
                 seen.append(node)
                 node = parents.get(node)
 
     def _check_points(self, nodes: Mapping[str, Node], indicators: Mapping[str, Indicator]) -> None:
         for node in nodes.values():
-            if node.aggregate != "sum" or node.points is None:
+            if node.aggregate != "sum" or node.points is None or node.id in self.unloaded_parents:
                 continue
             total = Decimal(0)
             for kid in node.children:
@@ -452,8 +613,10 @@ class _Document:
             else:
                 if total != node.points:
                     where = ("total",) if node.id == TOTAL else ("node", node.id)
-                    self.r.problem((*where, "points"),
-                                   f"the children's points add up to {total}, not {node.points}")
+                    self.r.problem(
+                        (*where, "points"),
+                        f"the children's points add up to {total}, not {node.points}",
+                    )
 
 
 def _looks_numeric(text: str) -> bool:

@@ -45,8 +45,9 @@ def read_grades(
                 r.problem((kind,), f"[[{kind}]] needs [grades]")
         return None
     p: Path = ("grades",)
-    t = r.table(doc["grades"], p, ("bands", "basis", "quota", "quota_ties", "quota_rounding",
-                                   "ranking"))
+    t = r.table(
+        doc["grades"], p, ("bands", "basis", "quota", "quota_ties", "quota_rounding", "ranking")
+    )
     bands: list[GradeBand] = []
     previous: Decimal | None = None
     raw_bands = r.array(r.required(t, "bands", p), (*p, "bands"))
@@ -58,8 +59,10 @@ def read_grades(
         if at_least is None and i != len(raw_bands) - 1 and "at_least" not in b:
             r.problem(bp, "only the last (lowest) grade may have no at_least")
         if at_least is not None and previous is not None and at_least >= previous:
-            r.problem((*bp, "at_least"), f"grades go from best to worst: {at_least} is not "
-                                         f"below {previous}")
+            r.problem(
+                (*bp, "at_least"),
+                f"grades go from best to worst: {at_least} is not below {previous}",
+            )
         previous = at_least if at_least is not None else previous
         if grade is not None:
             if any(band.grade == grade for band in bands):
@@ -70,8 +73,11 @@ def read_grades(
             bands.append(GradeBand(grade, label, at_least))
     grade_names = [b.grade for b in bands]
     if bands and bands[-1].at_least is not None:
-        r.problem((*p, "bands"), f"totals below {bands[-1].at_least} get no grade",
-                  "give the last grade no at_least")
+        r.problem(
+            (*p, "bands"),
+            f"totals below {bands[-1].at_least} get no grade",
+            "give the last grade no at_least",
+        )
     basis = r.string(t.get("basis", "published"), (*p, "basis"), ("published", "exact"))
 
     def grade_name(value: Any, path: Path) -> str | None:
@@ -90,14 +96,21 @@ def read_grades(
             when = r.expression(r.required(g, cond_key, rp), (*rp, cond_key), known, names)
             grade = grade_name(r.required(g, "grade", rp), (*rp, "grade"))
             why = r.text_label(g.get("why", {}), (*rp, "why"))
-            if_missing = r.string(g.get("if_missing", "skip"), (*rp, "if_missing"), ("skip", "apply"))
+            if_missing = r.string(
+                g.get("if_missing", "skip"), (*rp, "if_missing"), ("skip", "apply")
+            )
             if when is not None and grade is not None and if_missing is not None:
                 rules.append(GradeRule(kind, grade, when, why, if_missing, f"{kind}[{i}]"))
 
     quotas: list[Quota] = []
-    ties = r.string(t["quota_ties"], (*p, "quota_ties"), ("keep", "drop")) if "quota_ties" in t else None
-    rounding = r.string(t.get("quota_rounding", "floor"), (*p, "quota_rounding"),
-                        ("floor", "ceiling", "half-up"))
+    ties = (
+        r.string(t["quota_ties"], (*p, "quota_ties"), ("keep", "drop"))
+        if "quota_ties" in t
+        else None
+    )
+    rounding = r.string(
+        t.get("quota_rounding", "floor"), (*p, "quota_rounding"), ("floor", "ceiling", "half-up")
+    )
     for grade, limit in r.table(t.get("quota", {}), (*p, "quota")).items():
         qp = (*p, "quota", grade)
         if grade_name(grade, qp) is None:
@@ -110,7 +123,7 @@ def read_grades(
             r.problem(qp, f"a quota of {limit} makes no sense")
             continue
         if not share and number != number.to_integral_value():
-            r.problem(qp, "a quota is a whole number of units, or a share like \"30%\"")
+            r.problem(qp, 'a quota is a whole number of units, or a share like "30%"')
             continue
         if grade == grade_names[-1]:
             r.problem(qp, "the lowest grade has no grade below it to drop to")
@@ -133,8 +146,24 @@ def read_rankings(
     out: list[RankingSpec] = []
     for ident, spec in r.table(doc.get("ranking", {}), ("ranking",)).items():
         p: Path = ("ranking", ident)
-        t = r.table(spec, p, ("zh", "en", "by", "order", "ties", "basis", "round", "tie_break",
-                              "group_by", "groups", "exclude", "note"))
+        t = r.table(
+            spec,
+            p,
+            (
+                "zh",
+                "en",
+                "by",
+                "order",
+                "ties",
+                "basis",
+                "round",
+                "tie_break",
+                "group_by",
+                "groups",
+                "exclude",
+                "note",
+            ),
+        )
         by = r.string(t.get("by", TOTAL), (*p, "by"))
         if by is not None and not known(by):
             r.problem((*p, "by"), f"unknown name {by!r}", did_you_mean(by, names))
@@ -149,24 +178,43 @@ def read_rankings(
             name = r.string(r.required(b, "by", bp), (*bp, "by"))
             if name is not None and not known(name):
                 r.problem((*bp, "by"), f"unknown name {name!r}", did_you_mean(name, names))
-            border = r.string(b.get("order", "descending"), (*bp, "order"),
-                              ("descending", "ascending"))
+            border = r.string(
+                b.get("order", "descending"), (*bp, "order"), ("descending", "ascending")
+            )
             if name is not None and border is not None:
                 breaks.append(TieBreak(name, border == "descending"))
         group_by = None
         if "group_by" in t:
             group_by = r.string(t["group_by"], (*p, "group_by"))
             if group_by is not None and group_by not in attributes:
-                r.problem((*p, "group_by"), f"no attribute named {group_by!r}",
-                          did_you_mean(group_by, attributes))
+                r.problem(
+                    (*p, "group_by"),
+                    f"no attribute named {group_by!r}",
+                    did_you_mean(group_by, attributes),
+                )
         groups = None
         if "groups" in t:
             if group_by is None:
                 r.problem((*p, "groups"), "groups need group_by")
             groups = {str(k): str(v) for k, v in r.table(t["groups"], (*p, "groups")).items()}
-        exclude = r.expression(t["exclude"], (*p, "exclude"), known, names) if "exclude" in t else None
+        exclude = (
+            r.expression(t["exclude"], (*p, "exclude"), known, names) if "exclude" in t else None
+        )
         if by is None or order is None or style is None or basis is None:
             continue
-        out.append(RankingSpec(ident, by, order == "descending", style, basis, rounding,
-                               tuple(breaks), group_by, groups, exclude, r.label(t, p)))
+        out.append(
+            RankingSpec(
+                ident,
+                by,
+                order == "descending",
+                style,
+                basis,
+                rounding,
+                tuple(breaks),
+                group_by,
+                groups,
+                exclude,
+                r.label(t, p),
+            )
+        )
     return tuple(out)

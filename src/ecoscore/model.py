@@ -255,9 +255,16 @@ class Criteria:
 
     def label_of(self, name: str, lang: str = "zh") -> str:
         """The label of any named thing in the criteria, or the name itself."""
-        for table in (self.indicators, self.nodes, self.inputs, self.attributes):
+        tables: tuple[Mapping[str, Any], ...] = (
+            self.indicators,
+            self.nodes,
+            self.inputs,
+            self.attributes,
+        )
+        for table in tables:
             if name in table:
-                return table[name].label.text(lang, name)  # type: ignore[attr-defined,no-any-return]
+                label: Label = table[name].label
+                return label.text(lang, name)
         for derived in self.derived:
             if derived.id == name:
                 return derived.label.text(lang, name)

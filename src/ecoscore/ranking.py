@@ -20,13 +20,14 @@ from decimal import Decimal
 from typing import Any
 
 from ecoscore.model import TOTAL, Criteria, RankingSpec
-from ecoscore.results import Ranking, RankEntry, ScoreCard
+from ecoscore.results import RankEntry, Ranking, ScoreCard
 
 __all__ = ["assign_ranks", "rank_all", "ranked_value"]
 
 
-def ranked_value(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name: str,
-                 basis: str) -> Any:
+def ranked_value(
+    criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name: str, basis: str
+) -> Any:
     """The value a ranking or tie-break reads for ``name``: the total, a node, an
     indicator's points, or a data value (inputs, derived values, attributes)."""
     if name == TOTAL:
@@ -44,7 +45,10 @@ def ranked_value(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], na
 
 
 def assign_ranks(
-    keys: Sequence[tuple[str, Any, tuple[Any, ...]]], *, descending: bool, style: str,
+    keys: Sequence[tuple[str, Any, tuple[Any, ...]]],
+    *,
+    descending: bool,
+    style: str,
     tie_descending: Sequence[bool] = (),
 ) -> dict[str, Decimal | None]:
     """Ranks for ``(unit, value, tie_break_values)``; a ``None`` value is not ranked.
@@ -85,8 +89,12 @@ def assign_ranks(
     return ranks
 
 
-def _rank_one(criteria: Criteria, spec: RankingSpec, cards: Mapping[str, ScoreCard],
-              envs: Mapping[str, Mapping[str, Any]]) -> Ranking:
+def _rank_one(
+    criteria: Criteria,
+    spec: RankingSpec,
+    cards: Mapping[str, ScoreCard],
+    envs: Mapping[str, Mapping[str, Any]],
+) -> Ranking:
     groups: dict[str | None, list[tuple[str, Any, tuple[Any, ...]]]] = {}
     notes: dict[str, str] = {}
     values: dict[str, Any] = {}
@@ -118,10 +126,24 @@ def _rank_one(criteria: Criteria, spec: RankingSpec, cards: Mapping[str, ScoreCa
         groups.setdefault(group, []).append((unit, value, breaks))
     ranks: dict[str, Decimal | None] = {}
     for keys in groups.values():
-        ranks.update(assign_ranks(keys, descending=spec.descending, style=spec.style,
-                                  tie_descending=[b.descending for b in spec.tie_break]))
-    entries = [RankEntry(u, ranks.get(u), values[u] if isinstance(values[u], Decimal) else None,
-                         group_of[u], notes.get(u)) for u in cards]
+        ranks.update(
+            assign_ranks(
+                keys,
+                descending=spec.descending,
+                style=spec.style,
+                tie_descending=[b.descending for b in spec.tie_break],
+            )
+        )
+    entries = [
+        RankEntry(
+            u,
+            ranks.get(u),
+            values[u] if isinstance(values[u], Decimal) else None,
+            group_of[u],
+            notes.get(u),
+        )
+        for u in cards
+    ]
     entries.sort(key=lambda e: (e.group or "", e.rank is None, e.rank or 0, e.unit))
     return Ranking(spec.id, spec.label, tuple(entries))
 
@@ -132,7 +154,8 @@ def _scope_value(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], na
     return ranked_value(criteria, card, env, name, "published")
 
 
-def rank_all(criteria: Criteria, cards: Mapping[str, ScoreCard],
-             envs: Mapping[str, Mapping[str, Any]]) -> tuple[Ranking, ...]:
+def rank_all(
+    criteria: Criteria, cards: Mapping[str, ScoreCard], envs: Mapping[str, Mapping[str, Any]]
+) -> tuple[Ranking, ...]:
     """Every declared ranking over the score cards."""
     return tuple(_rank_one(criteria, spec, cards, envs) for spec in criteria.rankings)

@@ -54,7 +54,10 @@ class TableReader:
 
     # -- shapes --------------------------------------------------------------------
     def table(self, value: Any, path: Path, allowed: Iterable[str] | None = None) -> dict[str, Any]:
-        """``value`` as a table; unknown keys (when ``allowed`` is given) are problems."""
+        """``value`` as a table; unknown keys (when ``allowed`` is given) are problems.
+        ``None`` (a required key already reported missing) gives ``{}`` quietly."""
+        if value is None:
+            return {}
         if not isinstance(value, dict):
             self.problem(path, f"expected a table, got {_kind(value)}")
             return {}
@@ -73,7 +76,9 @@ class TableReader:
         return table[key]
 
     def array(self, value: Any, path: Path) -> list[Any]:
-        """``value`` as an array."""
+        """``value`` as an array; ``None`` (already reported missing) gives ``[]`` quietly."""
+        if value is None:
+            return []
         if not isinstance(value, list):
             self.problem(path, f"expected an array, got {_kind(value)}")
             return []

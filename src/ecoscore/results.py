@@ -142,7 +142,7 @@ class ScoreCard:
         """The additive trace: every indicator's contribution (for sums), each non-additive
         node's value, each rescaling and rounding; they add up exactly to ``total``."""
         # Worked out when asked: most cards of a large evaluation are never traced.
-        from ecoscore.aggregate import trace_steps
+        from ecoscore.aggregate import trace_steps  # noqa: PLC0415 (aggregate imports us)
 
         if self.plan is None:
             return ()

@@ -7,6 +7,7 @@ this module knows each kind's keys and how to check them. The loader calls
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -55,7 +56,8 @@ def read_rule(
 
     def need_points() -> Decimal:
         if points is None:
-            r.problem(path, f"a {kind} rule needs the indicator's points")
+            if "points" not in table:  # else a bad value, already reported
+                r.problem(path, f"a {kind} rule needs the indicator's points")
             return Decimal(0)
         return points
 
@@ -94,7 +96,9 @@ def read_rule(
         t = r.table(spec, where, ("best", "worst", "transform", "alpha"))
         best = r.number(r.required(t, "best", where), (*where, "best"))
         worst = r.number(r.required(t, "worst", where), (*where, "worst"))
-        transform = r.string(t.get("transform", "identity"), (*where, "transform"), ("identity", "ln"))
+        transform = r.string(
+            t.get("transform", "identity"), (*where, "transform"), ("identity", "ln")
+        )
         alpha = r.number(t.get("alpha", 0), (*where, "alpha")) or Decimal(0)
         if best is None or worst is None or transform is None:
             return None
@@ -102,7 +106,7 @@ def read_rule(
             r.problem(where, "best and worst must differ")
             return None
         if transform == "ln" and min(best, worst) + alpha <= 0:
-            r.problem(where, "with transform = \"ln\", best + alpha and worst + alpha must be > 0")
+            r.problem(where, 'with transform = "ln", best + alpha and worst + alpha must be > 0')
             return None
         return rules.Proximity(best, worst, transform, alpha, points)
 
@@ -125,18 +129,27 @@ def read_rule(
 
     if kind == "piecewise":
         t = r.table(spec, where, ("breakpoints", "values", "beyond"))
-        bps = [r.number(v, (*where, "breakpoints", i))
-               for i, v in enumerate(r.array(r.required(t, "breakpoints", where), (*where, "breakpoints")))]
-        vals = [r.number(v, (*where, "values", i))
-                for i, v in enumerate(r.array(r.required(t, "values", where), (*where, "values")))]
+        bps = [
+            r.number(v, (*where, "breakpoints", i))
+            for i, v in enumerate(
+                r.array(r.required(t, "breakpoints", where), (*where, "breakpoints"))
+            )
+        ]
+        vals = [
+            r.number(v, (*where, "values", i))
+            for i, v in enumerate(r.array(r.required(t, "values", where), (*where, "values")))
+        ]
         beyond = r.number(t["beyond"], (*where, "beyond")) if "beyond" in t else None
         if None in bps or None in vals:
             return None
         if len(bps) != len(vals) or len(bps) < 2:
-            r.problem(where, f"needs as many values as breakpoints, at least 2 "
-                             f"(got {len(bps)} breakpoints and {len(vals)} values)")
+            r.problem(
+                where,
+                f"needs as many values as breakpoints, at least 2 "
+                f"(got {len(bps)} breakpoints and {len(vals)} values)",
+            )
             return None
-        if any(b >= a for b, a in zip(bps, bps[1:], strict=False) if b is not None and a is not None):
+        if any(b >= a for b, a in itertools.pairwise(bps) if b is not None and a is not None):
             r.problem((*where, "breakpoints"), "breakpoints must increase strictly")
             return None
         return rules.Piecewise(tuple(bps), tuple(vals), beyond)  # type: ignore[arg-type]
@@ -160,8 +173,11 @@ def read_rule(
         better = r.string(t.get("better", "higher"), (*where, "better"), ("higher", "lower"))
         base = r.number(t.get("base", 60), (*where, "base"))
         span = r.number(t.get("span", 40), (*where, "span"))
-        equal = (r.number(t["when_all_equal"], (*where, "when_all_equal"))
-                 if "when_all_equal" in t else None)
+        equal = (
+            r.number(t["when_all_equal"], (*where, "when_all_equal"))
+            if "when_all_equal" in t
+            else None
+        )
         if better is None or base is None or span is None:
             return None
         return rules.Efficacy(better == "higher", base, span, equal, points)
@@ -213,8 +229,13 @@ def _bands(r: TableReader, spec: Any, where: Path, value_input: Input | None) ->
             continue
         low = r.number(t[low_key], (*p, low_key)) if low_key else None
         high = r.number(t[high_key], (*p, high_key)) if high_key else None
-        if low is not None and high is not None and (
-            low > high or (low == high and not (low_key == "at_least" and high_key == "at_most"))
+        if (
+            low is not None
+            and high is not None
+            and (
+                low > high
+                or (low == high and not (low_key == "at_least" and high_key == "at_most"))
+            )
         ):
             r.problem(p, f"the band is empty: {low_key} {low}, {high_key} {high}")
         bands.append(rules.Band(low, low_key != "above", high, high_key == "at_most", pts, label))
@@ -234,15 +255,20 @@ def _bands(r: TableReader, spec: Any, where: Path, value_input: Input | None) ->
     for i, j, overlap in overlaps:
         r.problem((*where, j), f"band {j} {bands[j]} overlaps band {i} {bands[i]} on {overlap}")
     if gaps:
-        r.problem(where, "no band covers " + ", ".join(gaps),
-                  "add a band for it, or an { otherwise = … } band")
+        r.problem(
+            where,
+            "no band covers " + ", ".join(gaps),
+            "add a band for it, or an { otherwise = … } band",
+        )
     return rules.Bands(tuple(bands))
 
 
 def _classify(r: TableReader, spec: Any, where: Path) -> Any:
     t = r.table(spec, where, ("classes", "worse", "at_most", "at_least", "within", "points"))
-    classes = [r.string(c, (*where, "classes", i))
-               for i, c in enumerate(r.array(r.required(t, "classes", where), (*where, "classes")))]
+    classes = [
+        r.string(c, (*where, "classes", i))
+        for i, c in enumerate(r.array(r.required(t, "classes", where), (*where, "classes")))
+    ]
     worse = r.string(r.required(t, "worse", where), (*where, "worse"))
     limits: list[Limit] = []
     for direction in ("at_most", "at_least", "within"):

@@ -10,6 +10,7 @@ position, and the loader then prints the file and key without a line — never a
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 
@@ -87,10 +88,8 @@ class _Scanner:
         value = self.text[start : self.i]
         self.advance()
         if quote == '"':
-            try:
+            with contextlib.suppress(UnicodeDecodeError, UnicodeEncodeError):
                 value = value.encode("latin-1", "backslashreplace").decode("unicode_escape")
-            except (UnicodeDecodeError, UnicodeEncodeError):
-                pass
         return value
 
     def key(self) -> tuple[list[str], int, int]:

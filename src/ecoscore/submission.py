@@ -13,6 +13,7 @@ number out of its declared range, NaN or infinity.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -22,6 +23,7 @@ import attrs
 from ecoscore.errors import Location, Problem
 from ecoscore.model import Criteria, Label
 from ecoscore.numbers import parse_decimal
+from ecoscore.reader import did_you_mean
 
 __all__ = ["UNIT_KEYS", "Submission", "as_submission", "read_period"]
 
@@ -56,8 +58,9 @@ def as_submission(record: Mapping[str, Any] | Submission, index: int, source: st
     for key in UNIT_KEYS:
         if key in record and record[key] not in (None, ""):
             values = {k: v for k, v in record.items() if k != key}
-            return Submission(str(record[key]).strip(), values,
-                              origin=Location(source, key=f"[{index}]"))
+            return Submission(
+                str(record[key]).strip(), values, origin=Location(source, key=f"[{index}]")
+            )
     return Submission("", dict(record), origin=Location(source, key=f"[{index}]"))
 
 
@@ -71,7 +74,7 @@ def _number(raw: Any) -> Decimal:
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
+        if not math.isfinite(raw):
             raise ValueError(f"{raw} is not a finite number")
         return Decimal(repr(raw))
     if isinstance(raw, str):
@@ -111,8 +114,24 @@ def _typed(kind: str, raw: Any, allowed: tuple[str, ...]) -> Value:
 def read_unit(criteria: Criteria, sub: Submission, problems: list[Problem]) -> dict[str, Value]:
     """A unit's typed values: inputs and attributes, ``None`` where missing."""
     env: dict[str, Value] = {}
+    values = sub.values
     for name, spec in criteria.inputs.items():
-        raw = sub.values.get(name)
+        raw = values.get(name)
+        if raw.__class__ is str and spec.type == "number":
+            # The common case first: a number as text, as spreadsheets give them.
+            try:
+                number = parse_decimal(raw)
+            except ValueError:
+                pass
+            else:
+                env[name] = number
+                if spec.integer and number != number.to_integral_value():
+                    problems.append(
+                        Problem(
+                            f"{sub.unit}: {name}: {number} is not a whole number", sub.where(name)
+                        )
+                    )
+                continue
         if _missing(raw):
             env[name] = None
             continue
@@ -123,27 +142,27 @@ def read_unit(criteria: Criteria, sub: Submission, problems: list[Problem]) -> d
             env[name] = None
             continue
         if isinstance(value, Decimal) and spec.integer and value != value.to_integral_value():
-            problems.append(Problem(f"{sub.unit}: {name}: {value} is not a whole number",
-                                    sub.where(name)))
+            problems.append(
+                Problem(f"{sub.unit}: {name}: {value} is not a whole number", sub.where(name))
+            )
         env[name] = value
     unit = criteria.units.get(sub.unit)
-    for name, spec in criteria.attributes.items():
+    for name, attribute in criteria.attributes.items():
         raw = sub.values.get(name)
         if _missing(raw) and unit is not None:
             raw = unit.attributes.get(name)
         if _missing(raw):
             env[name] = None
             continue
-        kind = {"text": "text", "bool": "bool", "number": "number"}[spec.type]
         try:
-            env[name] = _typed(kind, raw, spec.values)
+            env[name] = _typed(attribute.type, raw, attribute.values)
         except ValueError as exc:
             problems.append(Problem(f"{sub.unit}: {name}: {exc}", sub.where(name)))
             env[name] = None
     # Ranges last: a bound may be another input ("rectified at most found").
     for name, spec in criteria.inputs.items():
         value = env[name]
-        if not isinstance(value, Decimal):
+        if not isinstance(value, Decimal) or (spec.minimum is None and spec.maximum is None):
             continue
         for bound, below in ((spec.minimum, True), (spec.maximum, False)):
             limit = env.get(bound) if isinstance(bound, str) else bound
@@ -152,8 +171,9 @@ def read_unit(criteria: Criteria, sub: Submission, problems: list[Problem]) -> d
             if (value < limit) if below else (value > limit):
                 word = "below the minimum" if below else "above the maximum"
                 what = f"{bound} = {limit}" if isinstance(bound, str) else str(limit)
-                problems.append(Problem(f"{sub.unit}: {name}: {value} is {word} ({what})",
-                                        sub.where(name)))
+                problems.append(
+                    Problem(f"{sub.unit}: {name}: {value} is {word} ({what})", sub.where(name))
+                )
     return env
 
 
@@ -174,14 +194,16 @@ def read_period(
             continue
         if sub.unit in out:
             first = out[sub.unit][0].origin
-            problems.append(Problem(f"unit {sub.unit!r} is listed twice (first at {first})",
-                                    sub.origin))
+            problems.append(
+                Problem(f"unit {sub.unit!r} is listed twice (first at {first})", sub.origin)
+            )
             continue
         if check_units and criteria.units and sub.unit not in criteria.units:
-            from ecoscore.reader import did_you_mean
-
-            problems.append(Problem(f"unknown unit {sub.unit!r}", sub.origin,
-                                    did_you_mean(sub.unit, criteria.units)))
+            problems.append(
+                Problem(
+                    f"unknown unit {sub.unit!r}", sub.origin, did_you_mean(sub.unit, criteria.units)
+                )
+            )
             continue
         out[sub.unit] = (sub, read_unit(criteria, sub, problems))
     if check_units and criteria.units:

@@ -41,7 +41,8 @@ class Band:
         if self.low is not None and (x < self.low or (x == self.low and not self.low_inclusive)):
             return False
         return not (
-            self.high is not None and (x > self.high or (x == self.high and not self.high_inclusive))
+            self.high is not None
+            and (x > self.high or (x == self.high and not self.high_inclusive))
         )
 
     def __str__(self) -> str:
@@ -72,8 +73,12 @@ class Bands:
             if band.contains(value):
                 what = band.label if band.points is None else band.points
                 if band.points is not None and band.label is not None:
-                    return Outcome(band.points, "{} in {} → {}, {}",
-                                   (value, band, band.label, band.points), label=band.label)
+                    return Outcome(
+                        band.points,
+                        "{} in {} → {}, {}",
+                        (value, band, band.label, band.points),
+                        label=band.label,
+                    )
                 return Outcome(band.points, "{} in {} → {}", (value, band, what), label=band.label)
         # The loader refuses bands with gaps, except outside an input's declared range.
         return Outcome(None, "{} is in no band", (value,))

@@ -64,8 +64,11 @@ class Classify:
             steps.append((limit.name, f"{fmt(values[limit.name])} → {labels[k]}"))
             worst = max(worst, k)
         label = labels[worst]
-        drivers = [s[0] for s, lim in zip(steps, self.limits, strict=True)
-                   if lim.class_index(values[lim.name], len(self.classes)) == worst]
+        drivers = [
+            s[0]
+            for s, lim in zip(steps, self.limits, strict=True)
+            if lim.class_index(values[lim.name], len(self.classes)) == worst
+        ]
         points = None if self.points is None else self.points.get(label)
         clause = f"worst class {label} ({', '.join(drivers)})"
         return Outcome(points, clause, steps=tuple(steps), label=label)

@@ -44,9 +44,12 @@ class RankPoints:
         better = [v for v in self.cohort if (v > value if self.higher_is_better else v < value)]
         place = 1 + (len(set(better)) if self.dense else len(better))
         points = max(self.floor, self.first - CONTEXT.multiply(self.step, Decimal(place - 1)))
-        return Outcome(points, "place {} of {}: {} − {} × {}",
-                       (place, len(self.cohort), self.first, self.step, place - 1),
-                       steps=(("place", place),))
+        return Outcome(
+            points,
+            "place {} of {}: {} − {} × {}",
+            (place, len(self.cohort), self.first, self.step, place - 1),
+            steps=(("place", place),),
+        )
 
 
 @attrs.frozen
@@ -78,11 +81,14 @@ class Efficacy:
                 raise CohortError(
                     f"every unit has {fmt(low)}: max = min, and no when_all_equal is declared"
                 )
-            return Outcome(self.when_all_equal, f"max = min = {fmt(low)}: {fmt(self.when_all_equal)}")
+            return Outcome(
+                self.when_all_equal, f"max = min = {fmt(low)}: {fmt(self.when_all_equal)}"
+            )
         distance = value - low if self.higher_is_better else high - value
         score = self.base + CONTEXT.divide(CONTEXT.multiply(self.span, distance), high - low)
-        clause = (f"{fmt(self.base)} + {fmt(self.span)} × {fmt(distance)} / "
-                  f"({fmt(high)} − {fmt(low)})")
+        clause = (
+            f"{fmt(self.base)} + {fmt(self.span)} × {fmt(distance)} / ({fmt(high)} − {fmt(low)})"
+        )
         if self.points is not None and self.points != 100:
             score = CONTEXT.divide(CONTEXT.multiply(score, self.points), Decimal(100))
             clause += f"; × {fmt(self.points)}/100"

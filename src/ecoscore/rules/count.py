@@ -47,13 +47,21 @@ class Count:
         for item in self.items:
             amount = CONTEXT.multiply(values[item.name], item.each)
             if item.at_most is not None and amount > item.at_most:
-                steps.append((item.name, f"{fmt(values[item.name])} × {fmt(item.each)} = "
-                              f"{fmt(amount)}, capped at {fmt(item.at_most)}"))
+                steps.append(
+                    (
+                        item.name,
+                        f"{fmt(values[item.name])} × {fmt(item.each)} = "
+                        f"{fmt(amount)}, capped at {fmt(item.at_most)}",
+                    )
+                )
                 amount = item.at_most
             else:
-                steps.append((item.name, f"{fmt(values[item.name])} × {fmt(item.each)} = {fmt(amount)}"))
+                steps.append(
+                    (item.name, f"{fmt(values[item.name])} × {fmt(item.each)} = {fmt(amount)}")
+                )
             total += amount
         if self.at_most is not None and total > self.at_most:
-            return Outcome(self.at_most, f"{fmt(total)} capped at {fmt(self.at_most)}",
-                           steps=tuple(steps))
+            return Outcome(
+                self.at_most, f"{fmt(total)} capped at {fmt(self.at_most)}", steps=tuple(steps)
+            )
         return Outcome(total, f"= {fmt(total)}", steps=tuple(steps))

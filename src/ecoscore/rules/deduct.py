@@ -44,5 +44,9 @@ class Deduct:
         steps = (("shortfall", gap), ("units", units), ("deduction", deduction))
         if deduction >= self.points:
             return Outcome(Decimal(0), "short by {}: deduction used up", (gap,), steps)
-        return Outcome(self.points - deduction, "short by {}: {} − {} × {}",
-                       (gap, self.points, units, self.each), steps)
+        return Outcome(
+            self.points - deduction,
+            "short by {}: {} − {} × {}",
+            (gap, self.points, units, self.each),
+            steps,
+        )

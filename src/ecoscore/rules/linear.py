@@ -36,5 +36,8 @@ class Linear:
         # Multiply before dividing so that values on round fractions stay exact.
         numerator = CONTEXT.multiply(self.points, CONTEXT.subtract(value, self.zero_at))
         points = CONTEXT.divide(numerator, CONTEXT.subtract(self.full_at, self.zero_at))
-        return Outcome(points, "{} × ({} − {}) / ({} − {})",
-                       (self.points, value, self.zero_at, self.full_at, self.zero_at))
+        return Outcome(
+            points,
+            "{} × ({} − {}) / ({} − {})",
+            (self.points, value, self.zero_at, self.full_at, self.zero_at),
+        )

@@ -45,6 +45,9 @@ class Piecewise:
                 b_lo, b_hi, v_lo, v_hi = bps[i - 1], bps[i], vals[i - 1], vals[i]
                 num = CONTEXT.multiply(CONTEXT.subtract(v_hi, v_lo), CONTEXT.subtract(value, b_lo))
                 result = CONTEXT.add(CONTEXT.divide(num, CONTEXT.subtract(b_hi, b_lo)), v_lo)
-                return Outcome(result, "({} − {}) × ({} − {}) / ({} − {}) + {}",
-                               (v_hi, v_lo, value, b_lo, b_hi, b_lo, v_lo))
+                return Outcome(
+                    result,
+                    "({} − {}) × ({} − {}) / ({} − {}) + {}",
+                    (v_hi, v_lo, value, b_lo, b_hi, b_lo, v_lo),
+                )
         raise AssertionError("unreachable: value is within the breakpoints")

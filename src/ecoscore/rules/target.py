@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from ecoscore.rules.base import Outcome
 __all__ = ["COMPARATORS", "Target"]
 
 #: The comparisons a target or a band bound may use, by their criteria key.
-COMPARATORS = {
+COMPARATORS: dict[str, tuple[str, Callable[[Decimal, Decimal], bool]]] = {
     "at_most": ("≤", lambda x, t: x <= t),
     "below": ("<", lambda x, t: x < t),
     "at_least": ("≥", lambda x, t: x >= t),
