@@ -344,9 +344,13 @@ class _Evaluation:
             env,
         )
 
-    def _fixed(self, ind: Indicator, points: Decimal, status: str, note: str) -> IndicatorResult:
+    def _fixed(self, ind: Indicator, raw: Decimal, status: str, note: str) -> IndicatorResult:
+        # Points set by a policy are published like any others: same rounding, same places.
+        rounding = self.rounding[ind.id]
+        points = raw if rounding is None else rounding(raw)
         contribution = -points if ind.effect == "deduction" else points
-        return IndicatorResult(ind.id, None, None, points, points, contribution, status, note=note)
+        return IndicatorResult(ind.id, None, None, raw, points, contribution, status, rounding,
+                               note=note)
 
 
 def _wrong_type(ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any]) -> str | None:
