@@ -1,0 +1,17 @@
+"""The public-API usage file runs (CI also type-checks it with mypy --strict)."""
+
+from decimal import Decimal
+
+import api_usage
+
+
+def test_api_usage_runs() -> None:
+    """The typed usage example scores its two units."""
+    assert {"A": Decimal("10"), "B": Decimal("0")} == api_usage.totals()
+
+
+def test_api_usage_problems() -> None:
+    """The typed usage example lists problems as printed strings."""
+    assert ["<criteria>: ecoscore: missing required key 'ecoscore'"] == api_usage.problems(
+        'id = "x"\ntitle = "t"\n[indicator.x]\nvalue = "1"\n'
+    )[:1]
