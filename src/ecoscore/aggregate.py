@@ -20,7 +20,7 @@ import attrs
 
 from ecoscore.expr import EvaluationFailure
 from ecoscore.model import TOTAL, Criteria, Node
-from ecoscore.numbers import CONTEXT, Rounding
+from ecoscore.numbers import CONTEXT, EXACT_SUM, Rounding
 from ecoscore.results import IndicatorResult, NodeResult, TraceStep
 
 __all__ = ["TreePlan", "aggregate_tree", "plan_tree", "trace_steps"]
@@ -140,16 +140,16 @@ def trace_steps(
                     contribution = indicators[child.id].contribution
                     if contribution is not None:
                         own.append(TraceStep(child.id, child.kind, contribution))
-                        plain += contribution
+                        plain = EXACT_SUM.add(plain, contribution)
                 elif nodes[child.id].value is not None:
                     own.extend(steps_of[child.id])
-                    plain += nodes[child.id].value  # type: ignore[operator]
+                    plain = EXACT_SUM.add(plain, nodes[child.id].value)  # type: ignore[arg-type]
             if result.raw is not None and result.raw != plain:
-                own.append(TraceStep(node.id, "rescale", result.raw - plain))
+                own.append(TraceStep(node.id, "rescale", EXACT_SUM.subtract(result.raw, plain)))
         elif result.raw is not None:
             own.append(TraceStep(node.id, "node", result.raw))
         if result.raw is not None and result.value is not None and result.value != result.raw:
-            own.append(TraceStep(node.id, "rounding", result.value - result.raw))
+            own.append(TraceStep(node.id, "rounding", EXACT_SUM.subtract(result.value, result.raw)))
         steps_of[node.id] = own
     return tuple(steps_of[TOTAL])
 
@@ -166,7 +166,7 @@ def _combine(
             return None, (), "every child left out"
         total = _ZERO
         for _, v, _ in values:
-            total += v
+            total = EXACT_SUM.add(total, v)
         return total, (), None
     if aggregate == "formula":
         return _formula(node, values, env, problems), (), None

@@ -75,7 +75,7 @@ class _Evaluation:
             for i in criteria.indicators.values()
         }
         self.reads = {
-            i.id: i.reads or (i.value.needs if i.value is not None else ())
+            i.id: _traced_names(criteria, i.reads or (i.value.needs if i.value else ()))
             for i in criteria.indicators.values()
         }
 
@@ -147,15 +147,25 @@ class _Evaluation:
         values: Mapping[str, Value],
         history: Sequence[Mapping[str, tuple[Submission, dict[str, Value]]]],
     ) -> dict[str, Any]:
-        """The unit's values by name: inputs, attributes, derived, previous(...)."""
-        env: dict[str, Any] = dict(values)
-        for k, period in enumerate(history, start=1):
-            if unit not in period:
+        """The unit's values by name: inputs, attributes, derived, previous(...).
+
+        Periods are worked out from the oldest, so that each period's derived values can
+        read its own previous periods (a change on last year, one year back).
+        """
+        periods: list[Mapping[str, Value] | None] = [
+            period[unit][1] if unit in period else None for period in history
+        ]
+        envs: list[dict[str, Any] | None] = [None] * len(periods)
+        for k in range(len(periods) - 1, -1, -1):
+            values_k = periods[k]
+            if values_k is None:
                 continue
-            past = dict(period[unit][1])
+            past = dict(values_k)
+            _add_previous(past, envs[k + 1 :])
             self._derive(unit, past, strict=False)
-            for name, value in past.items():
-                env[f"previous({name})" if k == 1 else f"previous({name}, {k})"] = value
+            envs[k] = past
+        env: dict[str, Any] = dict(values)
+        _add_previous(env, envs)
         # Derived last: a derived value may read previous(...) ("PM2.5 change on last year").
         self._derive(unit, env, strict=True)
         return env
@@ -222,6 +232,13 @@ class _Evaluation:
             # The common case, kept short: a value to score.
             return self._scored(ind, rule, value, env, sub, "scored", None)
         status, note = "scored", None
+        if (
+            isinstance(value, EvaluationFailure)
+            and value.zero_division
+            and ind.on_zero_division == "missing"
+        ):
+            # Declared: a division by zero leaves the value missing, and `missing` decides.
+            value = _Missing((f"{ind.id} (division by zero)",))
         if isinstance(value, _Missing):
             policy = ind.missing
             what = ", ".join(value.names)
@@ -349,8 +366,9 @@ class _Evaluation:
         rounding = self.rounding[ind.id]
         points = raw if rounding is None else rounding(raw)
         contribution = -points if ind.effect == "deduction" else points
-        return IndicatorResult(ind.id, None, None, raw, points, contribution, status, rounding,
-                               note=note)
+        return IndicatorResult(
+            ind.id, None, None, raw, points, contribution, status, rounding, note=note
+        )
 
 
 def _wrong_type(ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any]) -> str | None:
@@ -363,6 +381,35 @@ def _wrong_type(ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any]) -
         return None
     shown = repr(value) if isinstance(value, str) else str(value).lower()
     return f"{ind.value.source} is {shown}, not {'true or false' if want is bool else 'a number'}"
+
+
+def _traced_names(criteria: Criteria, names: Sequence[str]) -> tuple[str, ...]:
+    """The names an indicator reads, each derived value preceded by what it reads in turn,
+    so a trace shows the 24 behind "PM2.5 improved 8.3% on last year"."""
+    derived = {d.id: d for d in criteria.derived}
+    out: list[str] = []
+
+    def add(name: str) -> None:
+        if name in out:
+            return
+        if name in derived:
+            for dep in derived[name].expression.needs:
+                add(dep)
+        out.append(name)
+
+    for name in names:
+        add(name)
+    return tuple(out)
+
+
+def _add_previous(env: dict[str, Any], earlier: Sequence[Mapping[str, Any] | None]) -> None:
+    """Add ``previous(name)`` and ``previous(name, k)`` keys for the earlier periods."""
+    for k, past in enumerate(earlier, start=1):
+        if past is None:
+            continue
+        for name, value in past.items():
+            if not name.startswith("previous("):
+                env[f"previous({name})" if k == 1 else f"previous({name}, {k})"] = value
 
 
 def _zero_hint(exc: EvaluationFailure) -> str | None:

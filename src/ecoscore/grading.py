@@ -133,11 +133,24 @@ def _apply_quota(
                 else [e for e in holders if e.rank is not None and e.rank < boundary]
             )
         kept = {e.unit for e in keep}
-        for e in holders:
+        share = f"{quota.limit}%" if quota.share else ""
+        of_zh = f"(全部{len(entries)}个单位的{share})" if share else ""
+        of_en = f" ({share} of {len(entries)} units)" if share else ""
+        tie_zh = {"keep": ",并列者均保留", "drop": ",并列者均不保留"}.get(quota.ties or "", "")
+        tie_en = {"keep": "; ties all keep it", "drop": "; ties all lose it"}.get(
+            quota.ties or "", ""
+        )
+        for place, e in enumerate(holders, start=1):
             if e.unit not in kept:
                 grade, steps = graded[e.unit]
-                why_zh = f"{quota.grade}名额{limit}个,排名第{e.rank}"
-                why_en = f"at most {limit} units may be {quota.grade}; ranked {e.rank}"
+                why_zh = (
+                    f"{quota.grade}名额{limit}个{of_zh};本单位排名第{e.rank},"
+                    f"为第{place}个达到{quota.grade}的单位{tie_zh}"
+                )
+                why_en = (
+                    f"at most {limit} units may be {quota.grade}{of_en}; ranked {e.rank}, "
+                    f"this unit is the {place}th to reach it{tie_en}"
+                )
                 steps.append(GradeStep("quota", grade, below, Label(why_zh, why_en)))
                 graded[e.unit] = (below, steps)
 

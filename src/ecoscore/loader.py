@@ -30,6 +30,7 @@ from ecoscore.model import (
     Derived,
     Indicator,
     Input,
+    Label,
     Node,
     Unit,
 )
@@ -328,7 +329,10 @@ class _Document:
                 attribute = self.attributes[key]
                 if attribute.values and str(value) not in attribute.values:
                     r.problem((*p, key), f"{value!r} is not one of {', '.join(attribute.values)}")
-            out[str(name)] = Unit(str(name), r.label(t, p), attrs_)
+            label = r.label(t, p)
+            # The key is the unit's name as the criteria write it (章贡区): its Chinese label
+            # unless one is given, as a grade's name is.
+            out[str(name)] = Unit(str(name), Label(label.zh or str(name), label.en), attrs_)
         return out
 
     # -- derived values ------------------------------------------------------------
@@ -441,6 +445,8 @@ class _Document:
             else:
                 missing = r.string(missing, (*p, "missing"), MISSING_POLICIES) or "error"
             zero = self._zero_policy(t, p, ZERO_DIVISION_POLICIES)
+            if zero == "full" and points is None:
+                r.problem((*p, "on_zero_division"), '"full" gives the points: declare points')
             vr = r.rounding(t["round_value"], (*p, "round_value")) if "round_value" in t else None
             pr = (
                 r.rounding(t["round_points"], (*p, "round_points")) if "round_points" in t else None

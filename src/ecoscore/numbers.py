@@ -28,6 +28,7 @@ import attrs
 
 __all__ = [
     "CONTEXT",
+    "EXACT_SUM",
     "MODES",
     "Rounding",
     "parse_decimal",
@@ -40,6 +41,14 @@ CONTEXT = decimal.Context(
     prec=34,
     rounding=decimal.ROUND_HALF_EVEN,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+#: The context of sums and differences in the tree and its trace: wide enough that adding
+#: scores is exact, so a card's steps add up to its total to the last digit.
+EXACT_SUM = decimal.Context(
+    prec=999,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
 )
 
 _DECIMAL_MODES = {

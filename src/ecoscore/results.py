@@ -6,6 +6,7 @@ spreadsheets, HTML) read it and never recompute a number.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import attrs
 
 from ecoscore.model import Criteria, Label
-from ecoscore.numbers import Rounding
+from ecoscore.numbers import CONTEXT, Rounding
 from ecoscore.rules.base import Outcome
 
 __all__ = [
@@ -146,7 +147,10 @@ class ScoreCard:
 
         if self.plan is None:
             return ()
-        return trace_steps(self.plan, self.indicators, self.nodes)
+        # In the scoring context, as the nodes were added: outside it a sum of long
+        # decimals rounds to 28 digits and no longer matches the node (a false "rescale").
+        with decimal.localcontext(CONTEXT):
+            return trace_steps(self.plan, self.indicators, self.nodes)
 
     def points(self, name: str) -> Decimal | None:
         """Points of an indicator, or value of a node, by id."""

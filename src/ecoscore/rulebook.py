@@ -51,7 +51,8 @@ def read_rule(
 ) -> Any:
     """The rule value for ``kind`` (``None``: points are the value itself)."""
     if kind is None:
-        return rules.Formula(low=None, high=None)
+        # Points are the value itself; declared points are its bounds, [0, points].
+        return rules.Formula(low=None if points is None else Decimal(0), high=points)
     where = (*path, kind)
 
     def need_points() -> Decimal:
@@ -214,6 +215,8 @@ def _bands(r: TableReader, spec: Any, where: Path, value_input: Input | None) ->
             if not isinstance(other, bool):
                 # `{ otherwise = 0 }` is shorthand for `{ otherwise = true, points = 0 }`.
                 pts = r.number(other, (*p, "otherwise"))
+            elif "points" not in t and "class" not in t:
+                r.problem(p, "a band needs points or a class")
             bands.append(rules.Band(points=pts, label=label, otherwise=True))
             continue
         if "points" not in t and "class" not in t:

@@ -81,14 +81,14 @@ class Efficacy:
                 raise CohortError(
                     f"every unit has {fmt(low)}: max = min, and no when_all_equal is declared"
                 )
-            return Outcome(
-                self.when_all_equal, f"max = min = {fmt(low)}: {fmt(self.when_all_equal)}"
-            )
-        distance = value - low if self.higher_is_better else high - value
-        score = self.base + CONTEXT.divide(CONTEXT.multiply(self.span, distance), high - low)
-        clause = (
-            f"{fmt(self.base)} + {fmt(self.span)} × {fmt(distance)} / ({fmt(high)} − {fmt(low)})"
-        )
+            # On the same 0–100 scale as the coefficient, so scaled to points alike.
+            score = self.when_all_equal
+            clause = f"max = min = {fmt(low)}: {fmt(self.when_all_equal)}"
+        else:
+            distance = value - low if self.higher_is_better else high - value
+            score = self.base + CONTEXT.divide(CONTEXT.multiply(self.span, distance), high - low)
+            clause = (f"{fmt(self.base)} + {fmt(self.span)} × {fmt(distance)} / "
+                      f"({fmt(high)} − {fmt(low)})")
         if self.points is not None and self.points != 100:
             score = CONTEXT.divide(CONTEXT.multiply(score, self.points), Decimal(100))
             clause += f"; × {fmt(self.points)}/100"

@@ -1,0 +1,130 @@
+"""Properties of scoring over generated criteria and rows that fit them.
+
+Each criteria document is a random tree of indicators whose rules are monotone in their
+inputs (``strategies.criteria_documents``), with grades and one ranking per tie style.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ecoscore
+from ecoscore.sourcemap import path_text
+from strategies import (
+    RANK_STYLES,
+    criteria_documents,
+    improvements,
+    scored_cases,
+    toml_text,
+    without_key,
+)
+
+#: Adds long decimals without rounding: the trace must add up exactly, not nearly.
+_EXACT = decimal.Context(prec=1000, traps=[decimal.Inexact])
+
+# Generation is heavy (a document, its rows, a load and an evaluation per example).
+_HEAVY = settings(max_examples=60, deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@_HEAVY
+@given(st.data())
+def test_points_stay_within_their_bounds(data: st.DataObject) -> None:
+    """Every indicator scores between 0 and its declared points."""
+    case = data.draw(scored_cases())
+    criteria = ecoscore.loads(case.criteria.text)
+    results = ecoscore.evaluate(criteria, case.rows)
+    for card in results:
+        for ident, result in card.indicators.items():
+            maximum = criteria.indicators[ident].points
+            assert result.points is not None
+            assert maximum is not None
+            assert Decimal(0) <= result.points <= maximum, (card.unit, ident, result)
+
+
+@_HEAVY
+@given(st.data())
+def test_a_better_input_never_scores_fewer_points(data: st.DataObject) -> None:
+    """Improving one input of one unit never lowers that unit's contributions or total."""
+    case = data.draw(scored_cases())
+    unit, name, better_rows = data.draw(improvements(case))
+    criteria = ecoscore.loads(case.criteria.text)
+    before = ecoscore.evaluate(criteria, case.rows)[unit]
+    after = ecoscore.evaluate(criteria, better_rows)[unit]
+    for ident, result in before.indicators.items():
+        if name in dict(result.inputs):
+            was, now = result.contribution, after.indicators[ident].contribution
+            assert was is not None
+            assert now is not None
+            assert was <= now, (ident, name, result, after.indicators[ident])
+    assert before.total is not None
+    assert after.total is not None
+    assert before.total <= after.total
+
+
+@_HEAVY
+@given(st.data())
+def test_the_trace_adds_up_to_the_total(data: st.DataObject) -> None:
+    """A score card's steps add up exactly to its published total."""
+    case = data.draw(scored_cases())
+    results = ecoscore.evaluate(ecoscore.loads(case.criteria.text), case.rows)
+    for card in results:
+        with decimal.localcontext(_EXACT):
+            assert card.total == sum((step.amount for step in card.steps), Decimal(0)), card.steps
+
+
+@_HEAVY
+@given(st.data())
+def test_results_do_not_depend_on_the_order_of_the_rows(data: st.DataObject) -> None:
+    """Evaluating the rows in any order gives byte-identical JSON results."""
+    case = data.draw(scored_cases(min_units=2))
+    shuffled = data.draw(st.permutations(case.rows))
+    criteria = ecoscore.loads(case.criteria.text)
+    expected = ecoscore.results_to_json(ecoscore.evaluate(criteria, case.rows))
+    assert expected == ecoscore.results_to_json(ecoscore.evaluate(criteria, shuffled))
+
+
+@_HEAVY
+@given(st.data())
+def test_equal_totals_get_equal_ranks_under_every_style(data: st.DataObject) -> None:
+    """Units with equal totals share a rank in every tie style except ordinal, which
+    numbers the units 1 to n; a higher total never ranks below a lower one."""
+    case = data.draw(scored_cases(min_units=2))
+    results = ecoscore.evaluate(ecoscore.loads(case.criteria.text), case.rows)
+    totals = {card.unit: card.total for card in results}
+    for style in RANK_STYLES:
+        ranks = {e.unit: e.rank for e in results.ranking(style).entries}
+        for a in totals:
+            for b in totals:
+                if style != "ordinal" and totals[a] == totals[b]:
+                    assert ranks[a] == ranks[b], (style, a, b)
+                if totals[a] > totals[b]:  # type: ignore[operator]
+                    assert ranks[a] < ranks[b], (style, a, b)  # type: ignore[operator]
+        if style == "ordinal":
+            assert sorted(Decimal(n) for n in range(1, len(totals) + 1)) == sorted(
+                ranks.values())  # type: ignore[type-var]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_removing_a_required_key_is_an_error_that_names_it(data: st.DataObject) -> None:
+    """A valid document without any one of its required keys fails to load, with a
+    problem at (or inside) the key's table that names the key."""
+    generated = data.draw(criteria_documents())
+    ecoscore.loads(generated.text)  # valid as generated
+    path = data.draw(st.sampled_from(generated.required))
+    key = str(path[-1])
+    try:
+        ecoscore.loads(toml_text(without_key(generated.document, path)), source="gen.toml")
+    except ecoscore.CriteriaError as exc:
+        parent = path_text(path[:-1])
+        named = [p for p in exc.problems
+                 if key in p.message and (p.location.key or "").startswith(parent)]
+        assert named, (path, str(exc))
+    else:
+        raise AssertionError(f"loaded without {path}")
