@@ -227,7 +227,8 @@ class _Builder:
                                 "points": points}
         if effect != "score":
             spec["effect"] = effect
-            self.required.append((*here, "points"))
+            if kind != "count":  # a count is capped by its items without points
+                self.required.append((*here, "points"))
         x = self.new_input(Decimal(0), points) if kind == "plain" else self.new_input()
         low, high = self.ranges[x]
         t = _dec(draw, low, high, 2)

@@ -316,6 +316,7 @@ def test_criteria_example(block: Block) -> None:
     source = f"docs/criteria.md:{table.line}"
     failure = dict(table.directives).get("evaluation-error")
     if failure is not None:
+        assert not any(c.startswith("→") for c in table.header), f"line {table.line}: no results"
         with pytest.raises(ecoscore.DataError) as info:
             ecoscore.evaluate(criteria, records, previous=previous, source=source)
         assert failure in str(info.value)
@@ -342,17 +343,23 @@ def test_every_directive_is_known() -> None:
 
 
 def test_every_results_table_belongs_to_an_example() -> None:
-    """A table with → columns that no example owns would be checked by nothing."""
+    """A table of units, or an expected evaluation error, that no example owns would be
+    checked by nothing."""
     lines = CRITERIA_MD.read_text(encoding="utf-8").splitlines()
     owned = {b.table.line for b in BLOCKS if b.table is not None}
     headers = {
         n + 1
         for n, line in enumerate(lines)
         if line.lstrip().startswith("|")
-        and "→" in line
+        and ("→" in line or _cells(line)[0] == "unit")
         and not (n > 0 and lines[n - 1].lstrip().startswith("|"))
     }
     assert set() == headers - owned
+    stated = sum("evaluation-error" in line for line in lines)
+    attached = sum(
+        "evaluation-error" in dict(b.table.directives) for b in BLOCKS if b.table is not None
+    )
+    assert stated == attached
 
 
 def _documents_with_results() -> Iterator[dict[str, Any]]:
@@ -412,6 +419,31 @@ def test_every_policy_grade_rule_and_rank_style_has_an_example_with_results() ->
         ),
     }
     assert set() == expected - covered
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces → hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+@pytest.mark.parametrize("page", ["criteria.md", "api.md", "index.md"])
+def test_links_between_the_pages_resolve(page: str) -> None:
+    """Every link to a section (#anchor) or another page of docs/ points at something."""
+    anchors = {
+        path.name: {
+            _slug(line.lstrip("#"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("#")
+        }
+        for path in DOCS.glob("*.md")
+    }
+    text = (DOCS / page).read_text(encoding="utf-8")
+    broken = []
+    for target, anchor in re.findall(r"\]\(([\w.-]*\.md)?(?:#([^)]+))?\)", text):
+        name = target or page
+        if name not in anchors or (anchor and anchor not in anchors[name]):
+            broken.append(f"{target}#{anchor}")
+    assert [] == broken
 
 
 def test_the_examples_are_not_trivial() -> None:

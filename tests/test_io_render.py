@@ -612,3 +612,21 @@ def test_neutralise_prefixes_every_trigger(trigger: str) -> None:
 def test_neutralise_leaves_plain_text(text: str) -> None:
     """Text that does not start with a trigger is unchanged."""
     assert text == neutralise(text)
+
+
+def test_renderers_handle_no_total_no_grades_and_no_rankings(tmp_path: Path) -> None:
+    """A unit with every indicator left out, in criteria without grades or rankings,
+    renders everywhere with a dash for what does not exist."""
+    criteria = ecoscore.loads(
+        'ecoscore = 1\nid = "t"\ntitle = { en = "Only English" }\n[inputs]\nx = {}\n'
+        '[indicator.x]\npoints = 5\ntarget = { at_least = 1 }\nmissing = "exclude"\n'
+    )
+    res = ecoscore.evaluate(criteria, [{"unit": "A", "x": None}, {"unit": "B", "x": "2"}])
+    assert ["", "A", "—", "—"] == re.split(r"\s{2,}", render_table(res).splitlines()[4])[:4]
+    assert "总分 —（未修约总分 —），等级：—" in explain(res, "A")
+    assert "A,,," == render_csv(res).splitlines()[1]
+    assert "<h3>2. B — 总分 5 " in render_html(res)
+    assert "### 1. A — 总分 — · —" in render_markdown(res)
+    write_xlsx(res, tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx")["得分"]
+    assert ["A", None, None, None] == [c.value for c in ws[3]]

@@ -89,9 +89,13 @@ def aggregate_tree(
         excluded: list[str] = []
         excluded_points = _ZERO
         for child in step.children:
-            value = (
-                indicators[child.id].contribution if child.is_indicator else nodes[child.id].value
-            )
+            if child.is_indicator:
+                result = indicators[child.id]
+                if result.outcome is not None and result.points is None:
+                    continue  # a class only (a water class): it gives no points to add
+                value = result.contribution
+            else:
+                value = nodes[child.id].value
             if value is None:
                 excluded.append(child.id)
                 if child.points is not None:

@@ -28,16 +28,24 @@ from ecoscore.engine import evaluate
 from ecoscore.errors import DataError, EcoscoreError, Location, Problem, UsageError
 from ecoscore.export import results_to_dict
 from ecoscore.io import atomic
-from ecoscore.io.submissions import Period, UnitIndex, read_periods
+from ecoscore.io.columns import UnitIndex
+from ecoscore.io.outline import outline
+from ecoscore.io.render_csv import render_csv
+from ecoscore.io.render_html import render_html
+from ecoscore.io.render_markdown import render_markdown
+from ecoscore.io.render_text import explain, render_table
+from ecoscore.io.render_xlsx import write_xlsx
+from ecoscore.io.submissions import Period, read_periods
 from ecoscore.io.tables import Cell, read_table
+from ecoscore.io.template import write_template
 from ecoscore.lint import lint
 from ecoscore.loader import load
 from ecoscore.manifest import build_manifest
 from ecoscore.model import Criteria
 from ecoscore.reader import did_you_mean
 from ecoscore.results import Results
-from ecoscore.rules.base import fmt
 from ecoscore.sourcemap import key_positions
+from ecoscore.verify import verify
 
 __all__ = ["EXIT_DIFFERENCES", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -54,12 +62,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "warnings": ("警告", "Warnings"),
     "check_ok": ("细则检查通过({n} 个警告)", "the criteria are valid ({n} warning(s))"),
     "wrote": ("已写入 {path}", "wrote {path}"),
-    "summary": ("{inputs} 个填报项,{attributes} 个属性,{units} 个单位,{indicators} 个指标",
-                "{inputs} inputs, {attributes} attributes, {units} units, {indicators} indicators"),
-    "grades": ("等级", "Grades"),
-    "rankings": ("排名", "Rankings"),
-    "verify_ok": ("全部 {n} 个单位的公布结果均可复现", "all {n} units reproduce the published figures"),
-    "verify_bad": ("{k} / {n} 个单位与公布结果不一致", "{k} of {n} units differ from the published figures"),
+    "verify_ok": (
+        "全部 {n} 个单位的公布结果均可复现",
+        "all {n} units reproduce the published figures",
+    ),
+    "verify_bad": (
+        "{k} / {n} 个单位与公布结果不一致",
+        "{k} of {n} units differ from the published figures",
+    ),
     "compared": ("比对项:{items}", "compared: {items}"),
     "unpublished": ("未公布的单位:{units}", "units not in the published table: {units}"),
     "published": ("公布", "published"),
@@ -74,16 +84,24 @@ def _say(key: str, lang: str, **values: Any) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("zh", "en"),
-                        help="language of labels and messages (default: zh when the criteria"
-                             " have Chinese labels)")
+    common.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        help="language of labels and messages (default: zh when the criteria have Chinese labels)",
+    )
     common.add_argument("--sheet", help="the worksheet of an .xlsx data file (default: the first)")
     common.add_argument("--encoding", help="the text encoding of CSV/JSON data (default: detected)")
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("criteria", help="the criteria file (.toml)")
     data.add_argument("data", help="the submissions (.csv, .xlsx or .json)")
-    data.add_argument("--previous", action="extend", nargs="+", default=[], metavar="DATA",
-                      help="earlier periods' submissions, the most recent first")
+    data.add_argument(
+        "--previous",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="DATA",
+        help="earlier periods' submissions, the most recent first",
+    )
 
     parser = argparse.ArgumentParser(
         prog="ecoscore",
@@ -98,25 +116,32 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     score = commands.add_parser("score", parents=[common, data], help="score and rank")
-    score.add_argument("-o", "--output", help="write " + ", ".join(OUTPUT_KINDS) +
-                       " instead of printing a table")
-    score.add_argument("--stamp", action="store_true",
-                       help="put the time of the run into the manifest (no longer byte-identical)")
+    score.add_argument(
+        "-o", "--output", help="write " + ", ".join(OUTPUT_KINDS) + " instead of printing a table"
+    )
+    score.add_argument(
+        "--stamp",
+        action="store_true",
+        help="put the time of the run into the manifest (no longer byte-identical)",
+    )
     score.set_defaults(run=_score)
 
-    explain = commands.add_parser("explain", parents=[common, data],
-                                  help="one unit's score card in words")
+    explain = commands.add_parser(
+        "explain", parents=[common, data], help="one unit's score card in words"
+    )
     explain.add_argument("unit", help="the unit (its name or label)")
     explain.set_defaults(run=_explain)
 
-    template = commands.add_parser("template", parents=[common],
-                                   help="a blank submission form (.xlsx)")
+    template = commands.add_parser(
+        "template", parents=[common], help="a blank submission form (.xlsx)"
+    )
     template.add_argument("criteria", help="the criteria file (.toml)")
     template.add_argument("-o", "--output", required=True, help="the form to write (.xlsx)")
     template.set_defaults(run=_template)
 
-    verify = commands.add_parser("verify", parents=[common, data],
-                                 help="recompute and compare with a published table")
+    verify = commands.add_parser(
+        "verify", parents=[common, data], help="recompute and compare with a published table"
+    )
     verify.add_argument("published", help="the published totals, grades or ranks")
     verify.add_argument("--published-sheet", help="the worksheet of an .xlsx published table")
     verify.set_defaults(run=_verify)
@@ -171,14 +196,19 @@ def _read(args: argparse.Namespace) -> tuple[Criteria, Results]:
     if problems:
         raise DataError(problems)
     current, *earlier = periods
-    results = evaluate(criteria, current.submissions,
-                       previous=[p.submissions for p in earlier], source=args.data)
+    results = evaluate(
+        criteria, current.submissions, previous=[p.submissions for p in earlier], source=args.data
+    )
     return criteria, results
 
 
 def _settings(args: argparse.Namespace, lang: str) -> dict[str, Any]:
-    return {"lang": lang, "sheet": args.sheet, "encoding": args.encoding,
-            "stamp": bool(getattr(args, "stamp", False))}
+    return {
+        "lang": lang,
+        "sheet": args.sheet,
+        "encoding": args.encoding,
+        "stamp": bool(getattr(args, "stamp", False)),
+    }
 
 
 # -- commands --------------------------------------------------------------------------
@@ -189,7 +219,7 @@ def _check(args: argparse.Namespace) -> int:
     lang = _language(args, criteria)
     text = Path(args.criteria).read_bytes().decode("utf-8-sig")
     warnings = lint(criteria, key_positions(text))
-    for line in _describe(criteria, lang):
+    for line in outline(criteria, lang):
         print(line)
     if warnings:
         print()
@@ -205,23 +235,26 @@ def _score(args: argparse.Namespace) -> int:
     criteria, results = _read(args)
     lang = _language(args, criteria)
     if args.output is None:
-        from ecoscore.io.render_text import render_table
-
         print(render_table(results, lang), end="")
         return EXIT_OK
     out = Path(args.output)
     kind = out.suffix.lower()
     if kind not in OUTPUT_KINDS:
-        raise UsageError(f"{args.output}: unknown output kind {kind or '(none)'!r}; use "
-                         + ", ".join(OUTPUT_KINDS))
+        raise UsageError(
+            f"{args.output}: unknown output kind {kind or '(none)'!r}; use "
+            + ", ".join(OUTPUT_KINDS)
+        )
     atomic.refuse_inputs(out, [args.criteria, args.data, *args.previous])
     stamp = datetime.datetime.now(datetime.timezone.utc) if args.stamp else None
-    manifest = build_manifest(command="score", criteria=args.criteria, data=args.data,
-                              previous=args.previous, settings=_settings(args, lang),
-                              stamp=stamp)
+    manifest = build_manifest(
+        command="score",
+        criteria=args.criteria,
+        data=args.data,
+        previous=args.previous,
+        settings=_settings(args, lang),
+        stamp=stamp,
+    )
     if kind == ".xlsx":
-        from ecoscore.io.render_xlsx import write_xlsx
-
         with atomic.atomic_path(out) as temporary:
             write_xlsx(results, temporary, lang)
     elif kind == ".json":
@@ -229,18 +262,12 @@ def _score(args: argparse.Namespace) -> int:
         document["manifest"] = manifest
         atomic.write_text(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     elif kind == ".csv":
-        from ecoscore.io.render_csv import render_csv
-
         text = render_csv(results, lang)
         # A BOM, so that Excel opens the Chinese text as UTF-8.
         atomic.write_text(out, text if text.startswith("\ufeff") else "\ufeff" + text)
     elif kind == ".md":
-        from ecoscore.io.render_markdown import render_markdown
-
         atomic.write_text(out, render_markdown(results, lang))
     else:
-        from ecoscore.io.render_html import render_html
-
         atomic.write_text(out, render_html(results, lang, manifest))
     print(_say("wrote", lang, path=args.output))
     return EXIT_OK
@@ -250,7 +277,6 @@ def _explain(args: argparse.Namespace) -> int:
     criteria, results = _read(args)
     lang = _language(args, criteria)
     unit = _find_unit(criteria, results, args.unit)
-    from ecoscore.io.render_text import explain
 
     print(explain(results, unit, lang), end="")
     return EXIT_OK
@@ -261,11 +287,16 @@ def _find_unit(criteria: Criteria, results: Results, name: str) -> str:
         return name
     problems: list[Problem] = []
     found = UnitIndex(criteria).resolve(Cell(name, Location()), problems)
-    if found in results.cards:
+    if found is not None and found in results.cards:
         return found
     options = [n for card in results for n in (card.unit, card.label.zh, card.label.en) if n]
-    raise UsageError((Problem(f"no unit named {name!r} in the data (没有该单位)",
-                              hint=did_you_mean(name, options)),))
+    raise UsageError(
+        (
+            Problem(
+                f"no unit named {name!r} in the data (没有该单位)", hint=did_you_mean(name, options)
+            ),
+        )
+    )
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -275,7 +306,6 @@ def _template(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{args.output}: a template is an .xlsx workbook")
     atomic.refuse_inputs(out, [args.criteria])
-    from ecoscore.io.template import write_template
 
     with atomic.atomic_path(out) as temporary:
         write_template(criteria, temporary, lang)
@@ -284,7 +314,6 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ecoscore.verify import verify
 
     criteria, results = _read(args)
     lang = _language(args, criteria)
@@ -292,9 +321,11 @@ def _verify(args: argparse.Namespace) -> int:
     outcome = verify(results, table)
     print(_say("compared", lang, items=", ".join(outcome.compared)))
     for difference in outcome.differences:
-        print(f"{difference.location}: {difference.unit}: {difference.item}: "
-              f"{_say('published', lang)} {difference.published or '—'}, "
-              f"{_say('computed', lang)} {difference.computed or '—'}")
+        print(
+            f"{difference.location}: {difference.unit}: {difference.item}: "
+            f"{_say('published', lang)} {difference.published or '—'}, "
+            f"{_say('computed', lang)} {difference.computed or '—'}"
+        )
         for note in difference.notes:
             print(f"    {note.text(lang)}")
     if outcome.unpublished:
@@ -305,113 +336,3 @@ def _verify(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(_say("verify_bad", lang, k=len(outcome.differing_units()), n=n))
     return EXIT_DIFFERENCES
-
-
-# -- check: the criteria in words ---------------------------------------------------------
-
-_KINDS: dict[str, tuple[str, str]] = {
-    "target": ("目标值", "target"), "condition": ("条件", "condition"),
-    "linear": ("线性", "linear"), "formula": ("公式", "formula"),
-    "proximity": ("距目标", "proximity"), "deduct": ("扣分", "deduct"),
-    "bands": ("分档", "bands"), "piecewise": ("分段线性", "piecewise"),
-    "classify": ("分类", "classify"), "rank": ("按名次", "rank"),
-    "efficacy": ("功效系数", "efficacy"), "count": ("计数", "count"),
-}
-_EFFECTS = {"bonus": ("加分项", "bonus"), "deduction": ("扣分项", "deduction")}
-_SYMBOLS = {"at_most": "≤", "below": "<", "at_least": "≥", "above": ">", "equal": "="}
-
-
-def _pick(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    zh, en = table.get(key, (key, key))
-    return zh if lang == "zh" else en
-
-
-def _describe(criteria: Criteria, lang: str) -> list[str]:
-    """The criteria as lines: title, counts, the tree with rules, grades, rankings."""
-    from ecoscore.io.render_common import aggregate_name, tree
-
-    lines = [f"{criteria.title.text(lang, criteria.id)} ({criteria.id})",
-             f"SHA-256 {criteria.sha256}",
-             _say("summary", lang, inputs=len(criteria.inputs),
-                  attributes=len(criteria.attributes), units=len(criteria.units),
-                  indicators=len(criteria.indicators)), ""]
-    points = "分" if lang == "zh" else " pts"
-    for item in tree(criteria):
-        thing: Any = item.node or item.indicator
-        label = thing.label.text(lang, "")
-        parts = [f"{'  ' * item.depth}{item.id}" + (f"  {label}" if label else "")]
-        if thing.points is not None:
-            parts.append(f"{fmt(thing.points)}{points}")
-        if thing.weight is not None:
-            parts.append(("权重 " if lang == "zh" else "weight ") + fmt(thing.weight))
-        if item.node is not None:
-            parts.append(aggregate_name(item.node.aggregate, lang))
-        else:
-            assert item.indicator is not None
-            if item.indicator.effect in _EFFECTS:
-                parts.append(_pick(_EFFECTS, item.indicator.effect, lang))
-            parts.append(_rule(item.indicator, lang))
-        lines.append("  ".join(parts))
-    grades = criteria.grades
-    if grades is not None:
-        bands = "; ".join(f"{b.label.text(lang, b.grade)}"
-                          + ("" if b.at_least is None else f" ≥ {fmt(b.at_least)}")
-                          for b in grades.bands)
-        lines += ["", f"{_say('grades', lang)}: {bands}"]
-        for rule in grades.rules:
-            lines.append(f"  {rule.key}: {rule.when.source} → {rule.grade}"
-                         f"  {rule.why.text(lang)}".rstrip())
-        for quota in grades.quotas:
-            limit = f"{fmt(quota.limit)}%" if quota.share else fmt(quota.limit)
-            lines.append(f"  quota: {quota.grade} ≤ {limit}")
-    if criteria.rankings:
-        lines += ["", f"{_say('rankings', lang)}:"]
-        for spec in criteria.rankings:
-            order = "descending" if spec.descending else "ascending"
-            extra = f", group_by {spec.group_by}" if spec.group_by else ""
-            lines.append(f"  {spec.id}  {spec.label.text(lang, '')}  by {spec.by} {order},"
-                         f" ties {spec.style}, basis {spec.basis}{extra}")
-    return lines
-
-
-def _rule(ind: Any, lang: str) -> str:
-    """An indicator's rule kind and its key parameters, as the criteria write them."""
-    rule = ind.rule
-    source = ind.value.source if ind.value is not None else ind.id
-    kind = rule.kind
-    if kind == "formula" and rule.low is None and rule.high is None:
-        return f"= {source}"
-    if kind == "target":
-        text = (f"{source} {_SYMBOLS.get(rule.comparison, rule.comparison)} {fmt(rule.threshold)}"
-                f" → {fmt(rule.met)}, else {fmt(rule.missed)}")
-    elif kind == "condition":
-        text = f"{source} → {fmt(rule.met)}, else {fmt(rule.otherwise)}"
-    elif kind == "linear":
-        text = f"{source}: zero_at {fmt(rule.zero_at)}, full_at {fmt(rule.full_at)}"
-    elif kind == "formula":
-        text = f"{source}, within [{fmt(rule.low)}, {fmt(rule.high)}]"
-    elif kind == "proximity":
-        text = f"{source}: best {fmt(rule.best)}, worst {fmt(rule.worst)}, {rule.transform}"
-    elif kind == "deduct":
-        side = "below" if rule.higher_is_better else "above"
-        text = f"{source}: {side} {fmt(rule.target)}, each {fmt(rule.each)} per {fmt(rule.per)}"
-    elif kind == "bands":
-        text = f"{source}: " + "; ".join(
-            f"{band} → {fmt(band.points) if band.points is not None else band.label}"
-            for band in rule.bands)
-    elif kind == "piecewise":
-        text = f"{source}: " + ", ".join(
-            f"{fmt(b)}→{fmt(v)}" for b, v in zip(rule.breakpoints, rule.values, strict=True))
-    elif kind == "classify":
-        text = f"{'/'.join(rule.classes)}, worse {rule.worse}: {', '.join(rule.reads)}"
-    elif kind == "rank":
-        better = "higher" if rule.higher_is_better else "lower"
-        text = f"{source}: better {better}, first {fmt(rule.first)}, step {fmt(rule.step)}"
-    elif kind == "efficacy":
-        better = "higher" if rule.higher_is_better else "lower"
-        text = f"{source}: better {better}, base {fmt(rule.base)}, span {fmt(rule.span)}"
-    else:  # count
-        text = " + ".join(f"{i.name} × {fmt(i.each)}"
-                          + ("" if i.at_most is None else f" (≤ {fmt(i.at_most)})")
-                          for i in rule.items)
-    return f"{_pick(_KINDS, kind, lang)}: {text}"

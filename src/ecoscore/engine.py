@@ -27,7 +27,7 @@ from ecoscore import grading, ranking
 from ecoscore.aggregate import aggregate_tree, plan_tree
 from ecoscore.errors import DataError, EvaluationError, Location, Problem
 from ecoscore.expr import EvaluationFailure, Expression
-from ecoscore.model import Criteria, Indicator
+from ecoscore.model import Criteria, Indicator, Label
 from ecoscore.numbers import CONTEXT
 from ecoscore.results import IndicatorResult, Results, ScoreCard
 from ecoscore.rules.cohort import CohortError
@@ -124,7 +124,7 @@ class _Evaluation:
             total = nodes["total"]
             cards[u] = ScoreCard(
                 unit=u,
-                label=sub.label,
+                label=sub.label if sub.label != Label() else _unit_label(c, u),
                 attributes={a: env.get(a) for a in c.attributes},
                 indicators=results,
                 nodes=nodes,
@@ -381,6 +381,12 @@ def _wrong_type(ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any]) -
         return None
     shown = repr(value) if isinstance(value, str) else str(value).lower()
     return f"{ind.value.source} is {shown}, not {'true or false' if want is bool else 'a number'}"
+
+
+def _unit_label(criteria: Criteria, unit: str) -> Label:
+    """The unit's label from the criteria's ``[units]``, if they list it."""
+    listed = criteria.units.get(unit)
+    return listed.label if listed is not None else Label()
 
 
 def _traced_names(criteria: Criteria, names: Sequence[str]) -> tuple[str, ...]:

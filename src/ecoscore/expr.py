@@ -5,7 +5,7 @@ An expression is a short formula in a criteria file: ``"rectified / found * 100"
 expression syntax, restricted to:
 
 - numbers (read as exact ``Decimal`` from their text: ``0.1`` is ``Decimal("0.1")``),
-  strings in quotes, ``true``/``false`` (also ``True``/``False``);
+  strings in quotes, ``true``/``false`` (lower case, as in TOML);
 - names of inputs, derived values, indicators, nodes and unit attributes;
 - ``previous(name)`` and ``previous(name, k)``: the value ``k`` periods back (default 1);
 - ``+ - * / % **``, comparisons (chained too), ``and or not``, ``x if c else y``;

@@ -101,6 +101,7 @@ def _apply_quota(
     ranking: Ranking,
     graded: dict[str, tuple[str | None, list[GradeStep]]],
     problems: list[Problem],
+    criteria_path: str | None,
 ) -> None:
     groups: dict[str | None, list[Any]] = {}
     for entry in ranking.entries:
@@ -140,6 +141,7 @@ def _apply_quota(
         tie_en = {"keep": "; ties all keep it", "drop": "; ties all lose it"}.get(
             quota.ties or "", ""
         )
+        grade_en = grades.bands[grades.order(quota.grade)].label.text("en", quota.grade)
         for place, e in enumerate(holders, start=1):
             if e.unit not in kept:
                 grade, steps = graded[e.unit]
@@ -148,8 +150,8 @@ def _apply_quota(
                     f"为第{place}个达到{quota.grade}的单位{tie_zh}"
                 )
                 why_en = (
-                    f"at most {limit} units may be {quota.grade}{of_en}; ranked {e.rank}, "
-                    f"this unit is the {place}th to reach it{tie_en}"
+                    f"at most {limit} unit{'' if limit == 1 else 's'} may be {grade_en}{of_en}; "
+                    f"ranked {e.rank}, this unit is number {place} to reach it{tie_en}"
                 )
                 steps.append(GradeStep("quota", grade, below, Label(why_zh, why_en)))
                 graded[e.unit] = (below, steps)
@@ -172,7 +174,7 @@ def grade_all(
         ident = grades.ranking or criteria.rankings[0].id
         ranking = next(r for r in rankings if r.id == ident)
         for quota in grades.quotas:
-            _apply_quota(grades, quota, ranking, graded, problems)
+            _apply_quota(grades, quota, ranking, graded, problems, criteria.path)
     return {
         u: attrs.evolve(card, grade=graded[u][0], grade_steps=tuple(graded[u][1]))
         for u, card in cards.items()

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 
 from ecoscore.errors import Location, Problem
 from ecoscore.expr import Expression
-from ecoscore.model import Criteria
+from ecoscore.model import Attribute, Criteria, Input
 from ecoscore.sourcemap import path_text
 
 __all__ = ["lint", "names_read"]
@@ -49,8 +49,8 @@ def names_read(criteria: Criteria) -> frozenset[str]:
         read |= {spec.by, *(b.by for b in spec.tie_break)} | _expression_names(spec.exclude)
         if spec.group_by is not None:
             read.add(spec.group_by)
-    for spec in criteria.inputs.values():
-        read |= {b for b in (spec.minimum, spec.maximum) if isinstance(b, str)}
+    for figure in criteria.inputs.values():
+        read |= {b for b in (figure.minimum, figure.maximum) if isinstance(b, str)}
     return frozenset(read)
 
 
@@ -73,38 +73,60 @@ def lint(
     for table, names, what in tables:
         for name in names:
             if name not in read:
-                warnings.append(Problem(f"{what} {name!r} is read by nothing (未被使用)",
-                                        where(table, name),
-                                        "use it in a rule, or delete it"))
+                warnings.append(
+                    Problem(
+                        f"{what} {name!r} is read by nothing (未被使用)",
+                        where(table, name),
+                        "use it in a rule, or delete it",
+                    )
+                )
     seen: dict[str, str] = {}
-    for spec in (*criteria.inputs.values(), *criteria.attributes.values()):
+    specs: list[Input | Attribute] = [*criteria.inputs.values(), *criteria.attributes.values()]
+    for spec in specs:
         table = "inputs" if spec.id in criteria.inputs else "attributes"
         for text in {spec.label.zh, spec.label.en} - {None}:
             assert text is not None
             if text in seen and seen[text] != spec.id:
-                warnings.append(Problem(
-                    f"{spec.id!r} has the label {text!r}, as {seen[text]!r} has (名称重复)",
-                    where(table, spec.id),
-                    "a data column with this name could be either; give each its own label"))
+                warnings.append(
+                    Problem(
+                        f"{spec.id!r} has the label {text!r}, as {seen[text]!r} has (名称重复)",
+                        where(table, spec.id),
+                        "a data column with this name could be either; give each its own label",
+                    )
+                )
             seen.setdefault(text, spec.id)
     for ind in criteria.indicators.values():
         if not (ind.label.zh or ind.label.en) and ind.id not in criteria.inputs:
-            warnings.append(Problem(f"indicator {ind.id!r} has no label (缺少名称)",
-                                    where("indicator", ind.id), "add zh = \"…\" and en = \"…\""))
+            warnings.append(
+                Problem(
+                    f"indicator {ind.id!r} has no label (缺少名称)",
+                    where("indicator", ind.id),
+                    'add zh = "…" and en = "…"',
+                )
+            )
     for node in criteria.nodes.values():
         if node.parent is not None and not (node.label.zh or node.label.en):
-            warnings.append(Problem(f"node {node.id!r} has no label (缺少名称)",
-                                    where("node", node.id), "add zh = \"…\" and en = \"…\""))
+            warnings.append(
+                Problem(
+                    f"node {node.id!r} has no label (缺少名称)",
+                    where("node", node.id),
+                    'add zh = "…" and en = "…"',
+                )
+            )
         if node.aggregate in _WEIGHING:
             continue
         for kid in node.children:
             child = criteria.indicators.get(kid) or criteria.nodes.get(kid)
             if child is not None and child.weight is not None:
                 table = "indicator" if kid in criteria.indicators else "node"
-                warnings.append(Problem(
-                    f"the weight of {kid!r} is ignored: {node.id!r} is a {node.aggregate}"
-                    " (权重不起作用)", where(table, kid, "weight"),
-                    "use aggregate = \"weighted-mean\" on the parent, or drop the weight"))
+                warnings.append(
+                    Problem(
+                        f"the weight of {kid!r} is ignored: {node.id!r} is a {node.aggregate}"
+                        " (权重不起作用)",
+                        where(table, kid, "weight"),
+                        'use aggregate = "weighted-mean" on the parent, or drop the weight',
+                    )
+                )
     return tuple(warnings)
 
 

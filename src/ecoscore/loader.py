@@ -556,6 +556,20 @@ class _Document:
                 if weight is None and aggregate == "weighted-mean":
                     where = ("indicator", kid) if kid in indicators else ("node", kid)
                     r.problem(where, f"a child of the weighted mean {name!r} needs a weight")
+        else:
+            for kid in kids:
+                has_weight = (
+                    indicators[kid].weight is not None
+                    if kid in indicators
+                    else "weight" in specs[kid][1]
+                )
+                if has_weight:
+                    where = ("indicator", kid) if kid in indicators else ("node", kid)
+                    r.problem(
+                        (*where, "weight"),
+                        f"a weight does nothing in {name!r}, a {aggregate}",
+                        'weights count in aggregate = "weighted-mean" or "geometric-mean"',
+                    )
         if aggregate != "sum":
             for kid in kids:
                 if kid in indicators and indicators[kid].effect != "score":

@@ -26,34 +26,36 @@ Everything here is pure: the table has been read already, and the command line p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
 
+from ecoscore.divergence import RankStyles, grade_notes, rounding_notes, unrounded_sum_notes
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.io.cells import parse_number
-from ecoscore.io.render_common import rounding_text
-from ecoscore.io.submissions import UnitIndex, normalise, unit_column
+from ecoscore.io.columns import UnitIndex, normalise, unit_column
 from ecoscore.io.tables import Cell, Table
 from ecoscore.model import TOTAL, Criteria, Label
-from ecoscore.numbers import MODES, Rounding
-from ecoscore.ranking import assign_ranks
 from ecoscore.results import Results, ScoreCard
 
 __all__ = ["Difference", "Verification", "verify"]
 
-_TOTAL_NAMES = ("total", "total score", "score", "总分", "得分", "总得分", "综合得分",
-                "考核得分", "最终得分", "合计")
+_TOTAL_NAMES = (
+    "total",
+    "total score",
+    "score",
+    "总分",
+    "得分",
+    "总得分",
+    "综合得分",
+    "考核得分",
+    "最终得分",
+    "合计",
+)
 _GRADE_NAMES = ("grade", "rating", "等级", "等次", "考核等次", "考核等级", "评定等次", "评价等级")
 _RANK_NAMES = ("rank", "ranking", "排名", "名次", "位次", "排序")
 _RANK_DECORATION = re.compile(r"并列|第|名|[=()（）]|^T(?=\d)")
-_STYLE_WORDS = {
-    "competition": ("并列占位(1,1,3)", "competition (1, 1, 3)"),
-    "dense": ("并列不占位(1,1,2)", "dense (1, 1, 2)"),
-    "ordinal": ("按顺序(1,2,3)", "ordinal (1, 2, 3)"),
-    "fractional": ("取平均名次(1,2.5,2.5)", "fractional (1, 2.5, 2.5)"),
-}
 
 
 @attrs.frozen
@@ -92,42 +94,6 @@ class Verification:
         return tuple(dict.fromkeys(d.unit for d in self.differences))
 
 
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
-
-
-def _places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
-def _note(zh: str, en: str) -> Label:
-    return Label(zh, en)
-
-
-def _rounding_notes(published: Decimal, exact: Decimal | None, declared: Rounding | None,
-                    computed: Decimal | None, what: Label) -> list[Label]:
-    """Which roundings of ``exact`` give the published figure."""
-    if exact is None:
-        return []
-    if published == exact:
-        return [_note(f"公布值 {published} 即未修约的{what.zh} {_text(exact)}",
-                      f"published {published} is the unrounded {what.en} {_text(exact)}")]
-    places = _places(published)
-    fits = [Rounding(places, mode) for mode in MODES if Rounding(places, mode)(exact) == published]
-    if not fits:
-        return []
-    if declared is None:
-        rule_zh, rule_en = "细则未规定修约", "the criteria do not round it"
-    else:
-        rule_zh = f"细则规定{rounding_text(declared, 'zh')} → {_text(computed)}"
-        rule_en = f"the criteria round to {rounding_text(declared, 'en')} → {_text(computed)}"
-    zh = " 或 ".join(rounding_text(r, "zh") for r in fits)
-    en = " or ".join(rounding_text(r, "en") for r in fits)
-    return [_note(f"公布值 {published} = 精确值 {_text(exact)} {zh};{rule_zh}",
-                  f"published {published} = exact {_text(exact)} rounded to {en}; {rule_en}")]
-
-
 class _Columns:
     """What each column of the published table holds."""
 
@@ -136,13 +102,18 @@ class _Columns:
         self.unit = unit_column(table)
         self.items: dict[int, str] = {}
         names: dict[str, str] = {}
+        name: str | None
         for name in _TOTAL_NAMES:
             names[normalise(name)] = "total"
         for name in _GRADE_NAMES:
             names[normalise(name)] = "grade"
         for k, ranking in enumerate(results.rankings):
-            for name in (f"rank:{ranking.id}", f"排名:{ranking.id}", ranking.label.zh,
-                         ranking.label.en):
+            for name in (
+                f"rank:{ranking.id}",
+                f"排名:{ranking.id}",
+                ranking.label.zh,
+                ranking.label.en,
+            ):
                 if name:
                     names[normalise(name)] = f"rank:{ranking.id}"
             if k == 0:
@@ -159,9 +130,9 @@ class _Columns:
                 continue
             key = normalise(head.text)
             bare = re.sub(r"[(\[][^()\[\]]*[)\]]$", "", key)
-            item = names.get(key) or names.get(bare)
-            if item is not None and item not in self.items.values():
-                self.items[i] = item
+            found = names.get(key) or names.get(bare)
+            if found is not None and found not in self.items.values():
+                self.items[i] = found
 
 
 def _order(criteria: Criteria) -> dict[str, int]:
@@ -201,17 +172,22 @@ class _Verifier:
         self.columns = _Columns(table, results)
         self.problems: list[Problem] = []
         self.units = UnitIndex(self.criteria)
-        self.rank_cache: dict[tuple[str, str], dict[str, Decimal | None]] = {}
+        self.styles = RankStyles(results)
 
     def run(self) -> Verification:
         where = Location(file=self.table.source)
         if self.columns.unit is None:
-            raise DataError((Problem("no unit column in the published table (没有单位列)", where,
-                                     "name one column unit or 单位"),))
+            raise _fail(
+                "no unit column in the published table (没有单位列)",
+                where,
+                "name one column unit or 单位",
+            )
         if not self.columns.items:
-            raise DataError((Problem(
+            raise _fail(
                 "nothing to compare: no total, grade, rank or indicator column (没有可比对的列)",
-                where, "name the columns like 总分, 等级, 排名, or by indicator"),))
+                where,
+                "name the columns like 总分, 等级, 排名, or by indicator",
+            )
         order = _order(self.criteria)
         items = sorted(self.columns.items.items(), key=lambda kv: order.get(kv[1], len(order)))
         differences: list[Difference] = []
@@ -224,25 +200,28 @@ class _Verifier:
             if unit is None:
                 continue
             if unit in seen:
-                self.problems.append(Problem(f"unit {unit} is listed twice (单位重复)",
-                                             cell.location))
+                self.problems.append(
+                    Problem(f"unit {unit} is listed twice (单位重复)", cell.location)
+                )
                 continue
             seen.append(unit)
             card = self.results.cards.get(unit)
             if card is None:
-                differences.append(Difference(unit, "unit", cell.text, None, cell.location, (
-                    _note("公布表中有该单位,但数据中没有", "published, but there are no figures"),)))
+                why = Label("公布表中有该单位,但数据中没有", "published, but there are no figures")
+                differences.append(Difference(unit, "unit", cell.text, None, cell.location, (why,)))
                 continue
             differences.extend(self._unit(card, row, items))
         if self.problems:
             raise DataError(self.problems)
         unpublished = tuple(u for u in self.results.cards if u not in seen)
-        return Verification(tuple(item for _, item in items), tuple(seen),
-                            tuple(differences), unpublished)
+        return Verification(
+            tuple(item for _, item in items), tuple(seen), tuple(differences), unpublished
+        )
 
     # -- one unit ----------------------------------------------------------------------
-    def _unit(self, card: ScoreCard, row: tuple[Cell, ...],
-              items: Iterable[tuple[int, str]]) -> list[Difference]:
+    def _unit(
+        self, card: ScoreCard, row: tuple[Cell, ...], items: Iterable[tuple[int, str]]
+    ) -> list[Difference]:
         out: list[Difference] = []
         published: dict[str, Decimal] = {}
         for i, item in items:
@@ -250,7 +229,7 @@ class _Verifier:
             if cell.text is None:
                 continue
             if item == "grade":
-                found = self._grade(card, cell, published.get("total"), out)
+                found = self._grade(card, cell, published.get("total"))
             elif item.startswith("rank:"):
                 found = self._rank(card, cell, item, "total" in {d.item for d in out})
             else:
@@ -273,144 +252,71 @@ class _Verifier:
             self.problems.append(Problem(str(error), cell.location))
             return None
 
-    def _points(self, card: ScoreCard, cell: Cell, item: str, published: Decimal,
-                earlier: list[Difference]) -> Difference | None:
+    def _points(
+        self, card: ScoreCard, cell: Cell, item: str, published: Decimal, earlier: list[Difference]
+    ) -> Difference | None:
         kind, _, ident = item.partition(":")
-        if kind == "total":
-            node = card.nodes[TOTAL]
-            exact, computed, declared = card.total_exact, card.total, node.rounding
-            what = Label("总分", "total")
-        elif kind == "node":
-            node = card.nodes[ident]
-            exact, computed, declared = node.raw, node.value, node.rounding
-            what = Label(f"{ident} 得分", f"value of {ident}")
-        else:
+        if kind == "indicator":
             res = card.indicators[ident]
             exact, computed, declared = res.raw_points, res.points, res.rounding
-            what = Label(f"{ident} 得分", f"points of {ident}")
+        else:
+            node = card.nodes[ident or TOTAL]
+            exact, computed, declared = node.raw, node.value, node.rounding
         if computed is not None and computed == published:
             return None
-        notes = _rounding_notes(published, exact, declared, computed, what)
+        notes = rounding_notes(published, exact, declared, computed)
         first = next((d for d in earlier if d.item.startswith(("indicator:", "node:"))), None)
         if first is not None and kind != "indicator":
             name = first.item.partition(":")[2]
-            notes.append(_note(f"最先不一致的是 {name}(公布 {first.published},计算 {first.computed})",
-                               f"the first figure that differs is {name} (published"
-                               f" {first.published}, computed {first.computed})"))
+            notes.append(
+                Label(
+                    f"最先不一致的是 {name}(公布 {first.published},计算 {first.computed})",
+                    f"the first figure that differs is {name} (published"
+                    f" {first.published}, computed {first.computed})",
+                )
+            )
         if kind == "total" and not notes:
-            notes.extend(self._total_notes(card, published))
-        return Difference(card.unit, item, format(published, "f"), _text(computed),
-                          cell.location, tuple(notes))
+            notes.extend(unrounded_sum_notes(self.criteria, card, published))
+        return Difference(
+            card.unit, item, format(published, "f"), _text(computed), cell.location, tuple(notes)
+        )
 
-    def _total_notes(self, card: ScoreCard, published: Decimal) -> list[Label]:
-        """The total with the indicators' points added up before their own rounding."""
-        c = self.criteria
-        if any(n.aggregate != "sum" or n.rescale_excluded or n.formula is not None
-               for n in c.nodes.values()):
-            return []
-        raw = Decimal(0)
-        for res in card.indicators.values():
-            if res.raw_points is None:
-                continue
-            raw += -res.raw_points if c.indicators[res.id].effect == "deduction" else res.raw_points
-        places = _places(published)
-        if raw == published:
-            zh, en = "(未修约)", "(unrounded)"
-        else:
-            fits = [Rounding(places, m) for m in MODES if Rounding(places, m)(raw) == published]
-            if not fits:
-                return []
-            zh = " 或 ".join(rounding_text(r, "zh") for r in fits)
-            en = "rounded to " + " or ".join(rounding_text(r, "en") for r in fits)
-        rounding = c.points_rounding
-        step_zh = (f"细则先将各指标得分修约({rounding_text(rounding, 'zh')})再相加"
-                   if rounding else "细则逐级修约")
-        step_en = (f"the criteria round each indicator's points first"
-                   f" ({rounding_text(rounding, 'en')})" if rounding
-                   else "the criteria round at each node")
-        return [_note(f"公布值 = 各指标未修约得分之和 {_text(raw)} {zh};{step_zh}",
-                      f"published = the indicators' unrounded points summed, {_text(raw)},"
-                      f" {en}; {step_en}")]
-
-    def _grade(self, card: ScoreCard, cell: Cell, published_total: Decimal | None,
-               earlier: list[Difference]) -> Difference | None:
-        grades = self.criteria.grades
+    def _grade(
+        self, card: ScoreCard, cell: Cell, published_total: Decimal | None
+    ) -> Difference | None:
         text = cell.text or ""
         grade = text
-        if grades is not None:
-            for band in grades.bands:
-                if normalise(text) in {normalise(n) for n in (band.grade, band.label.zh,
-                                                               band.label.en) if n}:
+        if self.criteria.grades is not None:
+            for band in self.criteria.grades.bands:
+                names = (band.grade, band.label.zh, band.label.en)
+                if normalise(text) in {normalise(n) for n in names if n}:
                     grade = band.grade
         if grade == card.grade:
             return None
-        notes: list[Label] = []
-        if grades is not None and grade not in {b.grade for b in grades.bands}:
-            notes.append(_note(f"{text!r} 不是细则中的等级", f"{text!r} is not a grade of the criteria"))
-        if grades is not None and published_total is not None and any(
-                d.item == "total" for d in earlier):
-            band = next((b.grade for b in grades.bands
-                         if b.at_least is None or published_total >= b.at_least), None)
-            if band == grade:
-                notes.append(_note(f"公布等级是公布总分 {published_total} 所在的等级段",
-                                   f"the published grade is the band of the published total"
-                                   f" {published_total}"))
-        for step in card.grade_steps:
-            if step.rule != "band":
-                notes.append(_note(
-                    f"计算等级由 {step.rule} 从 {step.before} 调为 {step.after}:{step.why.zh or ''}",
-                    f"{step.rule} changed the computed grade from {step.before} to {step.after}:"
-                    f" {step.why.en or step.why.zh or ''}"))
+        notes = grade_notes(self.criteria, card, grade, published_total)
         return Difference(card.unit, "grade", text, card.grade, cell.location, tuple(notes))
 
-    def _rank(self, card: ScoreCard, cell: Cell, item: str, total_differs: bool
-              ) -> Difference | None:
+    def _rank(
+        self, card: ScoreCard, cell: Cell, item: str, total_differs: bool
+    ) -> Difference | None:
         ident = item.partition(":")[2]
-        ranking = self.results.ranking(ident)
         published = self._number(cell, rank=True)
         if published is None:
             return None
-        computed = ranking.rank_of(card.unit)
+        computed = self.results.ranking(ident).rank_of(card.unit)
         if computed == published:
             return None
-        notes: list[Label] = []
+        notes = self.styles.notes(ident, card.unit, published)
         if total_differs:
-            notes.append(_note("名次差异源于总分不同", "follows from the total that differs"))
-        spec = next(s for s in self.criteria.rankings if s.id == ident)
-        for basis in ("published", "exact"):
-            for style in _STYLE_WORDS:
-                if (basis, style) == (spec.basis, spec.style):
-                    continue
-                alternative = self._ranks(ident, basis, style).get(card.unit)
-                if alternative is not None and alternative == published:
-                    zh, en = _STYLE_WORDS[style]
-                    where_zh = "按未修约值" if basis == "exact" else "按公布值"
-                    where_en = "exact values" if basis == "exact" else "published values"
-                    declared_zh, declared_en = _STYLE_WORDS[spec.style]
-                    notes.append(_note(
-                        f"公布名次与{where_zh}、{zh}排名一致;细则规定{declared_zh}",
-                        f"the published rank matches ranking {where_en} with ties {en};"
-                        f" the criteria declare {declared_en} on {spec.basis} values"))
-                    break
-        return Difference(card.unit, item, format(published, "f"), _text(computed),
-                          cell.location, tuple(notes))
+            notes.insert(0, Label("名次差异源于总分不同", "follows from the total that differs"))
+        return Difference(
+            card.unit, item, format(published, "f"), _text(computed), cell.location, tuple(notes)
+        )
 
-    def _ranks(self, ident: str, basis: str, style: str) -> Mapping[str, Decimal | None]:
-        """Ranks under another tie style or basis (for rankings without tie-breaks or
-        groups, where the values alone decide)."""
-        key = (ident, f"{basis}/{style}")
-        if key in self.rank_cache:
-            return self.rank_cache[key]
-        spec = next(s for s in self.criteria.rankings if s.id == ident)
-        ranking = self.results.ranking(ident)
-        ranks: dict[str, Decimal | None] = {}
-        if not spec.tie_break and spec.group_by is None and spec.exclude is None:
-            keys = []
-            for entry in ranking.entries:
-                value = entry.value
-                if basis == "exact" and spec.by == TOTAL:
-                    value = self.results[entry.unit].total_exact
-                keys.append((entry.unit, value, ()))
-            ranks = assign_ranks(keys, descending=spec.descending, style=style)
-        self.rank_cache[key] = ranks
-        return ranks
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _fail(message: str, where: Location, hint: str) -> DataError:
+    return DataError((Problem(message, where, hint),))

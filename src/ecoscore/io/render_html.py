@@ -75,7 +75,9 @@ figure { margin: 2mm 0 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%%; height: auto; display: block; }
 section.card { break-inside: avoid; page-break-inside: avoid; margin: 0 0 6mm;
                padding-top: 2mm; }
-section.card table { font-size: 8.8pt; table-layout: fixed; }
+section.card table { font-size: 8.5pt; line-height: 1.35; table-layout: fixed; }
+section.card td { padding: 0.7mm 1.4mm; }
+td.unit { white-space: nowrap; }
 section.card th { white-space: normal; }
 tr.node td { background: #f7f7f7; font-weight: 600; }
 tr.total td { background: #ececec; font-weight: 700; }
@@ -173,10 +175,10 @@ def _ranking(results: Results, lang: str) -> Iterator[str]:
         if step is not None:
             grade += f' <span class="why">{_e(paren(rule_name(step.rule, lang), lang))}</span>'
         others = "".join(f'<td class="num">{_e(cell.text(lang))}</td>' for cell in cells[1:])
+        name = _e(unit_name(results, unit, lang))
         yield (
-            f'<tr><td class="num">{_e(first)}</td><td>{_e(unit_name(results, unit, lang))}'
-            f'</td><td class="num">{_e(decimal_text(card.total))}</td><td>{grade}</td>'
-            f"{others}</tr>"
+            f'<tr><td class="num">{_e(first)}</td><td class="unit">{name}</td>'
+            f'<td class="num">{_e(decimal_text(card.total))}</td><td>{grade}</td>{others}</tr>'
         )
     yield "</tbody></table>"
 
@@ -260,7 +262,7 @@ def _changes(results: Results, lang: str) -> Iterator[str]:
             before = _chip(grade_colour(c, step.before), grade_text(c, step.before, lang))
             after = _chip(grade_colour(c, step.after), grade_text(c, step.after, lang))
             yield (
-                f"<tr><td>{_e(unit_name(results, unit, lang))}</td>"
+                f'<tr><td class="unit">{_e(unit_name(results, unit, lang))}</td>'
                 f'<td>{_e(rule_name(step.rule, lang))} <span class="why">{_e(step.rule)}'
                 f"</span></td><td>{before}</td><td>{after}</td>"
                 f"<td>{_e(step.why.text(lang))}</td></tr>"
@@ -288,7 +290,7 @@ def _card(results: Results, card: ScoreCard, k: int, lang: str) -> Iterator[str]
     # Fixed column widths, so that every unit's card lines up with the others.
     yield (
         "<colgroup>"
-        + "".join(f'<col style="width:{w}%">' for w in (20, 8, 29, 11, 6, 26))
+        + "".join(f'<col style="width:{w}%">' for w in (30, 9, 25, 11, 6, 19))
         + "</colgroup>"
     )
     yield (

@@ -125,15 +125,29 @@ def _width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _finish(ws: Worksheet, header_row: int, freeze: str, *, widest: int = 50) -> None:
-    """Freeze the headers, filter on the last header row, size the columns."""
+def _finish(
+    ws: Worksheet, header_row: int, freeze: str, *, widest: int = 50, wrap_labels: bool = False
+) -> None:
+    """Freeze the headers, filter on the last header row, size the columns.
+
+    With ``wrap_labels`` the first row (long criteria labels over narrow number columns)
+    wraps instead of widening its column, and is made tall enough for its lines.
+    """
     ws.freeze_panes = freeze
     last_col = get_column_letter(max(ws.max_column, 1))
     ws.auto_filter.ref = f"A{header_row}:{last_col}{max(ws.max_row, header_row)}"
+    first = 2 if wrap_labels else 1
+    lines = 1
     for col in range(1, ws.max_column + 1):
-        widths = [_width(ws.cell(row=r, column=col).value) for r in range(1, ws.max_row + 1)]
+        widths = [_width(ws.cell(row=r, column=col).value) for r in range(first, ws.max_row + 1)]
         # Filter buttons cover about two characters of the header.
-        ws.column_dimensions[get_column_letter(col)].width = min(max([6, *widths]) + 3, widest)
+        width = min(max([8, *widths]) + 3, widest)
+        ws.column_dimensions[get_column_letter(col)].width = width
+        if wrap_labels:
+            label = _width(ws.cell(row=1, column=col).value)
+            lines = max(lines, -(-label // max(width - 2, 1)))
+    if wrap_labels:
+        ws.row_dimensions[1].height = 15 * min(lines, 6)
 
 
 def write_xlsx(results: Results, path: str | os.PathLike[str], lang: str = "zh") -> None:
@@ -175,7 +189,7 @@ def _ranking_sheet(results: Results, ws: Worksheet, lang: str) -> None:
         values += [(unit_name(results, unit, lang), None), (card.total, total)]
         grade_col = len(values) + 1
         values += [
-            (grade_text(c, card.grade, lang), None),
+            (None if card.grade is None else grade_text(c, card.grade, lang), None),
             (None if step is None else rule_name(step.rule, lang), None),
             (None if step is None else step.why.text(lang) or None, None),
         ]
@@ -212,8 +226,9 @@ def _scores_sheet(results: Results, ws: Worksheet, lang: str) -> None:
             cell = _set(ws, row, col, value, rounding)
             if kind == "node":
                 cell.font = _HEADER_FONT
-        _set(ws, row, len(columns) + 2, grade_text(c, card.grade, lang))
-    _finish(ws, 2, "B3")
+        grade = None if card.grade is None else grade_text(c, card.grade, lang)
+        _set(ws, row, len(columns) + 2, grade)
+    _finish(ws, 2, "B3", wrap_labels=True)
 
 
 def _score_value(card: ScoreCard, kind: str, ident: str) -> tuple[Value, Rounding | None]:

@@ -17,24 +17,13 @@ Either shape may have a period column (``period``, ``年度``, ``年份``, ``yea
 periods are sorted most recent first (numbers inside the text compared as numbers, so
 ``2023`` < ``2024`` and ``2024-2`` < ``2024-10``), and the first one is the current period.
 
-Names are compared loosely: case, spaces and full-width forms (``（）``, ``ＰＭ``) do not
-matter. The unit column is the first one named like ``UNIT_COLUMNS`` (``unit``, ``单位``,
-``地区``, ``县(市、区)``, ``name`` …). An input's column is named by the input's id, its
-Chinese or English label, either followed by anything in brackets (``PM2.5 年均浓度
-(µg/m³)``, as ``ecoscore template`` writes it, or ``PM2.5年均浓度(μg/m3)``), or ends in the
-id in square brackets (``PM2.5 [pm25]``). A unit is named by its id or a label from
-``[units]``.
-
-A column that names no input is ignored, unless its name is close to an input (or
-attribute) that has no column of its own: then it is an error with a did-you-mean, since
-it is almost surely that input misspelt. Notes, sequence numbers, totals and the like are
-thus ignored without a word.
-
-A missing input column is an error at the header, unless the figure may be missing:
-every indicator that reads it (directly, or through derived values) declares a
-``missing`` policy, and no node formula, grade rule or ranking reads it. An attribute
-column may also be left out when ``[units]`` gives the attribute for every unit. Files of
-earlier periods (``strict=False``) may leave out any column.
+Columns and units are matched by name as ``ecoscore.io.columns`` describes (id or
+label, loosely compared). A column that names no input is ignored, unless its name is
+close to an input (or attribute) that has no column of its own: then it is an error with a
+did-you-mean, since it is almost surely that input misspelt. Notes, sequence numbers,
+totals and the like are thus ignored without a word. A missing input column is an error
+at the header unless ``columns.tolerates_missing`` allows it; files of earlier periods
+(``strict=False``) may leave out any column.
 
 Cells are read with ``ecoscore.io.cells``: numbers exactly as typed (``95%`` is 95,
 ``１,２３４`` is 1234), text as text, yes/no as the core reads it (是/否, true/false). The
@@ -44,9 +33,8 @@ whole numbers, allowed values), so those problems come in the same report.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -54,50 +42,23 @@ import attrs
 
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.io.cells import parse_number
+from ecoscore.io.columns import (
+    INPUT_COLUMNS,
+    PERIOD_COLUMNS,
+    VALUE_COLUMNS,
+    ColumnIndex,
+    UnitIndex,
+    find_column,
+    tolerates_missing,
+    unit_column,
+)
 from ecoscore.io.tables import Cell, Table
-from ecoscore.model import Criteria, Label
-from ecoscore.reader import did_you_mean
+from ecoscore.model import Criteria
 from ecoscore.submission import Submission, read_period
 
-__all__ = [
-    "INPUT_COLUMNS",
-    "PERIOD_COLUMNS",
-    "UNIT_COLUMNS",
-    "VALUE_COLUMNS",
-    "Period",
-    "UnitIndex",
-    "column_headers",
-    "normalise",
-    "read_periods",
-    "read_submissions",
-    "tolerates_missing",
-    "unit_header",
-]
+__all__ = ["Period", "read_periods", "read_submissions"]
 
-#: Header names of the unit column (compared after ``normalise``).
-UNIT_COLUMNS = (
-    "unit", "units", "unit name", "name", "id", "city", "county", "district", "region",
-    "单位", "单位名称", "被考核单位", "考核单位", "考核对象", "地区", "区域", "名称",
-    "县(市、区)", "县(市,区)", "县市区", "县(区)", "区县", "县区", "城市", "县", "市",
-)
-#: Header names of the input column of a long-form table.
-INPUT_COLUMNS = ("input", "indicator", "item", "variable", "指标", "指标名称", "项目", "输入")
-#: Header names of the value column of a long-form table.
-VALUE_COLUMNS = ("value", "figure", "数值", "值", "数据", "填报值", "指标值")
-#: Header names of a period column.
-PERIOD_COLUMNS = ("period", "year", "年度", "年份", "考核年度", "时期", "期间", "期")
-
-# The full-width block U+FF01–U+FF5E mirrors ASCII; the ideographic space is a space.
-_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_SPACES = re.compile(r"\s+")
-_BRACKETED = re.compile(r"^(.+?)\s*[(\[][^()\[\]]*[)\]]$")
-_ID_SUFFIX = re.compile(r"\[([^\[\]]+)\]$")
 _DIGITS = re.compile(r"(\d+)", re.ASCII)
-
-
-def normalise(name: str) -> str:
-    """A name as compared: ASCII for full-width forms, case folded, without spaces."""
-    return _SPACES.sub("", name.translate(_FULL_WIDTH)).casefold()
 
 
 @attrs.frozen
@@ -106,161 +67,6 @@ class Period:
 
     name: str | None
     submissions: tuple[Submission, ...]
-
-
-def unit_header(lang: str) -> str:
-    """The unit column's header as ``ecoscore template`` writes it."""
-    return "单位" if lang == "zh" else "unit"
-
-
-def column_headers(criteria: Criteria, lang: str) -> dict[str, str]:
-    """The header of each input's and attribute's column, as the template writes it:
-    ``label (unit of measure)``, or with ``[id]`` added where a label is not unique."""
-    names = _ColumnIndex(criteria)
-    headers: dict[str, str] = {}
-    for spec in (*criteria.inputs.values(), *criteria.attributes.values()):
-        label = spec.label.text(lang, spec.id)
-        measure = getattr(spec, "unit", None)
-        header = f"{label} ({measure})" if measure else label
-        if names.match(header) != {spec.id} or normalise(header) in _UNIT_KEYS:
-            header = f"{header} [{spec.id}]"
-        headers[spec.id] = header
-    return headers
-
-
-_UNIT_KEYS = frozenset(normalise(n) for n in UNIT_COLUMNS)
-_INPUT_KEYS = frozenset(normalise(n) for n in INPUT_COLUMNS)
-_VALUE_KEYS = frozenset(normalise(n) for n in VALUE_COLUMNS)
-_PERIOD_KEYS = frozenset(normalise(n) for n in PERIOD_COLUMNS)
-
-
-class _ColumnIndex:
-    """Inputs and attributes by every name a column may have."""
-
-    def __init__(self, criteria: Criteria) -> None:
-        self.ids = {*criteria.inputs, *criteria.attributes}
-        self.keys: dict[str, set[str]] = {}
-        for spec in (*criteria.inputs.values(), *criteria.attributes.values()):
-            for name in (spec.id, spec.label.zh, spec.label.en):
-                if name:
-                    self.keys.setdefault(normalise(name), set()).add(spec.id)
-
-    def match(self, header: str) -> set[str]:
-        """The ids a header may name (none, one, or several when labels clash)."""
-        suffix = _ID_SUFFIX.search(header.strip().translate(_FULL_WIDTH))
-        if suffix and suffix.group(1).strip() in self.ids:
-            return {suffix.group(1).strip()}
-        key = normalise(header)
-        if key in self.keys:
-            return self.keys[key]
-        bare = _BRACKETED.match(header.translate(_FULL_WIDTH).strip())
-        if bare:
-            return self.keys.get(normalise(bare.group(1)), set())
-        return set()
-
-    def near(self, header: str) -> str | None:
-        """The id of the input or attribute whose name ``header`` nearly is, if any."""
-        bare = _BRACKETED.match(header.translate(_FULL_WIDTH).strip())
-        text = normalise(bare.group(1) if bare else header)
-        close = difflib.get_close_matches(text, list(self.keys), n=1, cutoff=0.6)
-        return min(self.keys[close[0]]) if close else None
-
-
-class UnitIndex:
-    """The units of the criteria by id and label; any name when the criteria list none."""
-
-    def __init__(self, criteria: Criteria) -> None:
-        self.units = criteria.units
-        self.keys: dict[str, str] = {}
-        for unit in criteria.units.values():
-            for name in (unit.label.zh, unit.label.en, unit.id):
-                if name:
-                    self.keys[normalise(name)] = unit.id
-
-    def resolve(self, cell: Cell, problems: list[Problem]) -> str | None:
-        """The unit id a cell names; an unknown unit is a problem (and ``None``)."""
-        text = cell.text
-        if text is None:
-            return None
-        if not self.units:
-            return text
-        found = self.keys.get(normalise(text))
-        if found is None:
-            options = [n for u in self.units.values() for n in (u.id, u.label.zh, u.label.en) if n]
-            problems.append(Problem(f"unknown unit {text!r} (未知单位)", cell.location,
-                                    did_you_mean(text, options)))
-        return found
-
-    def label(self, unit: str) -> Label:
-        """The unit's label from ``[units]``."""
-        known = self.units.get(unit)
-        return known.label if known is not None else Label()
-
-
-def find_column(table: Table, names: frozenset[str], skip: Iterable[int] = ()) -> int | None:
-    """The index of the first header named one of ``names`` (normalised), if any."""
-    taken = set(skip)
-    for i, head in enumerate(table.header):
-        if i not in taken and head.text is not None and normalise(head.text) in names:
-            return i
-    return None
-
-
-def unit_column(table: Table, skip: Iterable[int] = ()) -> int | None:
-    """The index of the unit column, if any (``UNIT_COLUMNS``)."""
-    return find_column(table, _UNIT_KEYS, skip)
-
-
-def tolerates_missing(criteria: Criteria) -> frozenset[str]:
-    """The inputs and attributes whose column may be left out of a current-period file."""
-    expand = _Expansion(criteria)
-    readers: dict[str, list[Any]] = {}
-    for ind in criteria.indicators.values():
-        names = set(ind.reads) | (set(ind.value.names) if ind.value is not None else set())
-        for name in expand(names):
-            readers.setdefault(name, []).append(ind)
-    strict: set[str] = set()
-    for node in criteria.nodes.values():
-        if node.formula is not None:
-            strict |= expand(node.formula.names)
-    if criteria.grades is not None:
-        for rule in criteria.grades.rules:
-            strict |= expand(rule.when.names)
-    for spec in criteria.rankings:
-        strict |= expand({spec.by, *(b.by for b in spec.tie_break)})
-        if spec.exclude is not None:
-            strict |= expand(spec.exclude.names)
-        if spec.group_by is not None:
-            strict.add(spec.group_by)
-    given = {a for a in criteria.attributes
-             if criteria.units and all(a in u.attributes for u in criteria.units.values())}
-    return frozenset(
-        name for name in (*criteria.inputs, *criteria.attributes)
-        if name in given
-        or (name not in strict and all(ind.missing != "error" for ind in readers.get(name, ())))
-    )
-
-
-class _Expansion:
-    """Names as the inputs and attributes they come from (derived values expanded)."""
-
-    def __init__(self, criteria: Criteria) -> None:
-        self.derived = {d.id: set(d.expression.names) for d in criteria.derived}
-
-    def __call__(self, names: Iterable[str]) -> set[str]:
-        out: set[str] = set()
-        todo = list(names)
-        seen: set[str] = set()
-        while todo:
-            name = todo.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            if name in self.derived:
-                todo.extend(self.derived[name])
-            else:
-                out.add(name)
-        return out
 
 
 def read_submissions(table: Table, criteria: Criteria) -> tuple[Submission, ...]:
@@ -286,11 +92,12 @@ class _Reader:
         self.criteria = criteria
         self.strict = strict
         self.problems: list[Problem] = []
-        self.columns = _ColumnIndex(criteria)
+        self.columns = ColumnIndex(criteria)
         self.units = UnitIndex(criteria)
         # period → unit → (values, locations, origin)
-        self.records: dict[str | None, dict[str, tuple[dict[str, Any], dict[str, Location],
-                                                        Location]]] = {}
+        self.records: dict[
+            str | None, dict[str, tuple[dict[str, Any], dict[str, Location], Location]]
+        ] = {}
 
     def read(self) -> tuple[Period, ...]:
         table = self.table
@@ -298,16 +105,20 @@ class _Reader:
         matched = {i: self.columns.match(h.text or "") for i, h in enumerate(table.header)}
         unit_col = unit_column(table, skip=[i for i, ids in matched.items() if ids])
         if unit_col is None:
-            self.problems.append(Problem(
-                "no unit column (没有单位列)", where,
-                "name one column unit or 单位 (or 地区, 县(市、区), name)"))
+            self.problems.append(
+                Problem(
+                    "no unit column (没有单位列)",
+                    where,
+                    "name one column unit or 单位 (or 地区, 县(市、区), name)",
+                )
+            )
             raise DataError(self.problems)
         skip = {unit_col, *(i for i, ids in matched.items() if ids)}
-        period_col = find_column(table, _PERIOD_KEYS, skip)
+        period_col = find_column(table, PERIOD_COLUMNS, skip)
         if period_col is not None:
             skip.add(period_col)
-        input_col = find_column(table, _INPUT_KEYS, skip)
-        value_col = find_column(table, _VALUE_KEYS, skip)
+        input_col = find_column(table, INPUT_COLUMNS, skip)
+        value_col = find_column(table, VALUE_COLUMNS, skip)
         if not any(matched.values()) and input_col is not None and value_col is not None:
             given = self._long(unit_col, input_col, value_col, period_col)
         else:
@@ -319,21 +130,27 @@ class _Reader:
         return periods
 
     # -- the two shapes --------------------------------------------------------------
-    def _wide(self, unit_col: int, period_col: int | None,
-              matched: Mapping[int, set[str]]) -> set[str]:
+    def _wide(
+        self, unit_col: int, period_col: int | None, matched: Mapping[int, set[str]]
+    ) -> set[str]:
         columns: dict[str, int] = {}
         for i, ids in matched.items():
             head = self.table.header[i]
             if len(ids) > 1:
-                self.problems.append(Problem(
-                    f"column {head.text!r} could be any of {', '.join(sorted(ids))}",
-                    head.location, "add the id in square brackets, like 'name [id]'"))
+                self.problems.append(
+                    Problem(
+                        f"column {head.text!r} could be any of {', '.join(sorted(ids))}",
+                        head.location,
+                        "add the id in square brackets, like 'name [id]'",
+                    )
+                )
             elif ids:
                 (name,) = ids
                 if name in columns:
                     first = self.table.header[columns[name]].location
-                    self.problems.append(Problem(
-                        f"a second column for {name!r} (first at {first})", head.location))
+                    self.problems.append(
+                        Problem(f"a second column for {name!r} (first at {first})", head.location)
+                    )
                 else:
                     columns[name] = i
         for i, head in enumerate(self.table.header):
@@ -342,23 +159,28 @@ class _Reader:
             near = self.columns.near(head.text)
             if near is not None and near not in columns:
                 label = self.criteria.label_of(near)
-                self.problems.append(Problem(
-                    f"column {head.text!r} names no input (不是已知的填报项)", head.location,
-                    f"did you mean {near!r} ({label})?"))
+                self.problems.append(
+                    Problem(
+                        f"column {head.text!r} names no input (不是已知的填报项)",
+                        head.location,
+                        f"did you mean {near!r} ({label})?",
+                    )
+                )
                 columns[near] = -1  # reported here, not again as a missing column
         for row in self.table.rows:
             unit = self._unit(row[unit_col], row)
             if unit is None:
                 continue
             period = self._period(row, period_col)
-            values, locations, origin = self._record(period, unit, row[unit_col])
+            values, locations, _ = self._record(period, unit, row[unit_col])
             for name, i in columns.items():
                 if i >= 0:
                     self._put(values, locations, unit, name, row[i])
         return set(columns)
 
-    def _long(self, unit_col: int, input_col: int, value_col: int,
-              period_col: int | None) -> set[str]:
+    def _long(
+        self, unit_col: int, input_col: int, value_col: int, period_col: int | None
+    ) -> set[str]:
         given: set[str] = set()
         for row in self.table.rows:
             unit = self._unit(row[unit_col], row)
@@ -367,25 +189,32 @@ class _Reader:
             what = row[input_col]
             if what.text is None:
                 if row[value_col].text is not None:
-                    self.problems.append(Problem("a value with no input named (没有指标名称)",
-                                                 what.location))
+                    self.problems.append(
+                        Problem("a value with no input named (没有指标名称)", what.location)
+                    )
                 continue
             ids = self.columns.match(what.text)
             if len(ids) != 1:
-                message = (f"{what.text!r} could be any of {', '.join(sorted(ids))}" if ids
-                           else f"unknown input {what.text!r} (未知填报项)")
+                message = (
+                    f"{what.text!r} could be any of {', '.join(sorted(ids))}"
+                    if ids
+                    else f"unknown input {what.text!r} (未知填报项)"
+                )
                 near = self.columns.near(what.text) if not ids else None
-                self.problems.append(Problem(message, what.location,
-                                             f"did you mean {near!r}?" if near else None))
+                self.problems.append(
+                    Problem(message, what.location, f"did you mean {near!r}?" if near else None)
+                )
                 continue
             (name,) = ids
             given.add(name)
             period = self._period(row, period_col)
             values, locations, _ = self._record(period, unit, row[unit_col], repeats=True)
             if name in locations:
-                self.problems.append(Problem(
-                    f"{unit}: {name} is given twice (first at {locations[name]})",
-                    what.location))
+                self.problems.append(
+                    Problem(
+                        f"{unit}: {name} is given twice (first at {locations[name]})", what.location
+                    )
+                )
                 continue
             self._put(values, locations, unit, name, row[value_col])
         return given
@@ -394,8 +223,9 @@ class _Reader:
     def _unit(self, cell: Cell, row: tuple[Cell, ...]) -> str | None:
         if cell.text is None:
             if any(c.text is not None for c in row):
-                self.problems.append(Problem("a row with no unit name (缺少单位名称)",
-                                             _row_location(cell.location)))
+                self.problems.append(
+                    Problem("a row with no unit name (缺少单位名称)", _row_location(cell.location))
+                )
             return None
         return self.units.resolve(cell, self.problems)
 
@@ -407,8 +237,9 @@ class _Reader:
             self.problems.append(Problem("no period given (缺少期别)", cell.location))
         return cell.text
 
-    def _record(self, period: str | None, unit: str, cell: Cell, *, repeats: bool = False
-                ) -> tuple[dict[str, Any], dict[str, Location], Location]:
+    def _record(
+        self, period: str | None, unit: str, cell: Cell, *, repeats: bool = False
+    ) -> tuple[dict[str, Any], dict[str, Location], Location]:
         units = self.records.setdefault(period, {})
         if unit not in units:
             units[unit] = ({}, {}, cell.location)
@@ -418,13 +249,20 @@ class _Reader:
             return units[unit]
         first = units[unit][2]
         what = unit if period is None else f"{unit} ({period})"
-        self.problems.append(Problem(f"unit {what} is listed twice (first at {first}) (单位重复)",
-                                     cell.location))
+        self.problems.append(
+            Problem(f"unit {what} is listed twice (first at {first}) (单位重复)", cell.location)
+        )
         # The repeated row is read into a throwaway record, so its cells are still checked.
         return ({}, {}, cell.location)
 
-    def _put(self, values: dict[str, Any], locations: dict[str, Location], unit: str,
-             name: str, cell: Cell) -> None:
+    def _put(
+        self,
+        values: dict[str, Any],
+        locations: dict[str, Location],
+        unit: str,
+        name: str,
+        cell: Cell,
+    ) -> None:
         locations[name] = cell.location
         if cell.text is None:
             values[name] = None
@@ -448,9 +286,13 @@ class _Reader:
             if name in given or name in optional:
                 continue
             label = self.criteria.label_of(name)
-            self.problems.append(Problem(
-                f"no column for {name!r} ({label}) (缺少该列)", where,
-                "add the column, or declare a missing policy on every indicator that reads it"))
+            self.problems.append(
+                Problem(
+                    f"no column for {name!r} ({label}) (缺少该列)",
+                    where,
+                    "add the column, or declare a missing policy on every indicator that reads it",
+                )
+            )
 
     def _periods(self) -> tuple[Period, ...]:
         names = sorted(self.records, key=_natural, reverse=True)
@@ -461,8 +303,13 @@ class _Reader:
                 for unit, (values, locations, origin) in self.records[name].items()
             )
             # The core's own checks (types, ranges, whole numbers), in the same report.
-            read_period(self.criteria, subs, self.problems, source=self.table.source,
-                        check_units=self.strict and k == 0)
+            read_period(
+                self.criteria,
+                subs,
+                self.problems,
+                source=self.table.source,
+                check_units=self.strict and k == 0,
+            )
             periods.append(Period(name, subs))
         if not periods:
             periods.append(Period(None, ()))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import openpyxl
 from openpyxl.comments import Comment
@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ecoscore.io.submissions import UnitIndex, column_headers, normalise, unit_header
+from ecoscore.io.columns import UnitIndex, column_headers, normalise, unit_header
 from ecoscore.model import Attribute, Criteria, Input
 
 __all__ = ["build_template", "write_template"]
@@ -57,22 +57,37 @@ _WORDS = {
 }
 
 _INSTRUCTIONS = (
-    ("请在“填报表”中每个单位一行、每项一列填写数据,不要改动第一行的列名。",
-     "Fill in the form sheet: one row per unit, one column per figure. Do not change the "
-     "names in the first row."),
-    ("数字直接填写,如 95.5;百分比填百分数,如 95.5 表示 95.5%(不要填 0.955)。",
-     "Type numbers as they are, like 95.5; type percentages in percent: 95.5 means 95.5% "
-     "(not 0.955)."),
-    ("没有数据的单元格请留空,不要填 0,也不要填写公式。",
-     "Leave a cell empty when there is no figure; do not type 0 instead, and no formulas."),
-    ("是/否项请从下拉列表中选择。",
-     "Choose yes/no values from the drop-down list."),
-    ("填好后另存为 .xlsx 文件,用 ecoscore score 计算得分。",
-     "Save the workbook as .xlsx; score it with ecoscore score."),
+    (
+        "请在“填报表”中每个单位一行、每项一列填写数据,不要改动第一行的列名。",
+        "Fill in the form sheet: one row per unit, one column per figure. Do not change the "
+        "names in the first row.",
+    ),
+    (
+        "数字直接填写,如 95.5;百分比填百分数,如 95.5 表示 95.5%(不要填 0.955)。",
+        "Type numbers as they are, like 95.5; type percentages in percent: 95.5 means 95.5% "
+        "(not 0.955).",
+    ),
+    (
+        "没有数据的单元格请留空,不要填 0,也不要填写公式。",
+        "Leave a cell empty when there is no figure; do not type 0 instead, and no formulas.",
+    ),
+    ("是/否项请从下拉列表中选择。", "Choose yes/no values from the drop-down list."),
+    (
+        "填好后另存为 .xlsx 文件,用 ecoscore score 计算得分。",
+        "Save the workbook as .xlsx; score it with ecoscore score.",
+    ),
 )
 
-_COLUMNS = ("列 Column", "编号 ID", "中文名称", "English name", "单位 Unit",
-            "类型 Type", "取值范围 Range", "可选值 Allowed values")
+_COLUMNS = (
+    "列 Column",
+    "编号 ID",
+    "中文名称",
+    "English name",
+    "单位 Unit",
+    "类型 Type",
+    "取值范围 Range",
+    "可选值 Allowed values",
+)
 
 _TYPES = {
     "number": "数字 number",
@@ -114,8 +129,11 @@ def _range_text(spec: Input, criteria: Criteria, lang: str) -> str:
 
     def bound(value: Decimal | str) -> str:
         if isinstance(value, str):
-            return criteria.inputs[value].label.text(lang, value) if value in criteria.inputs \
+            return (
+                criteria.inputs[value].label.text(lang, value)
+                if value in criteria.inputs
                 else value
+            )
         return format(value, "f")
 
     if low is not None and high is not None:
@@ -152,8 +170,9 @@ class _Form:
         header.fill = _HEADER_FILL
         sheet.column_dimensions["A"].width = 18
         for name, column in self.column.items():
-            spec: Input | Attribute = self.criteria.inputs.get(name) or \
-                self.criteria.attributes[name]
+            spec: Input | Attribute = (
+                self.criteria.inputs.get(name) or self.criteria.attributes[name]
+            )
             cell = _put(sheet, 1, column, self.headers[name])
             cell.font = Font(bold=True)
             cell.fill = _HEADER_FILL
@@ -221,7 +240,7 @@ class _Form:
         self.sheet.add_data_validation(rule)
 
     def _number_rule(self, spec: Input) -> DataValidation:
-        kind = "whole" if spec.integer else "decimal"
+        kind: Literal["whole", "decimal"] = "whole" if spec.integer else "decimal"
 
         def formula(bound: Decimal | str) -> str:
             if isinstance(bound, str):
@@ -230,20 +249,34 @@ class _Form:
             return format(bound, "f")
 
         low, high = spec.minimum, spec.maximum
-        style = "warning" if isinstance(low, str) or isinstance(high, str) else "stop"
+        style: Literal["warning", "stop"] = (
+            "warning" if isinstance(low, str) or isinstance(high, str) else "stop"
+        )
         if low is not None and high is not None:
-            rule = DataValidation(type=kind, operator="between", formula1=formula(low),
-                                  formula2=formula(high), allow_blank=True)
+            rule = DataValidation(
+                type=kind,
+                operator="between",
+                formula1=formula(low),
+                formula2=formula(high),
+                allow_blank=True,
+            )
         elif low is not None:
-            rule = DataValidation(type=kind, operator="greaterThanOrEqual",
-                                  formula1=formula(low), allow_blank=True)
+            rule = DataValidation(
+                type=kind, operator="greaterThanOrEqual", formula1=formula(low), allow_blank=True
+            )
         elif high is not None:
-            rule = DataValidation(type=kind, operator="lessThanOrEqual",
-                                  formula1=formula(high), allow_blank=True)
+            rule = DataValidation(
+                type=kind, operator="lessThanOrEqual", formula1=formula(high), allow_blank=True
+            )
         else:
             # Any number: Excel's decimal type needs bounds, so give the widest.
-            rule = DataValidation(type=kind, operator="between", formula1="-1E+307",
-                                  formula2="1E+307", allow_blank=True)
+            rule = DataValidation(
+                type=kind,
+                operator="between",
+                formula1="-1E+307",
+                formula2="1E+307",
+                allow_blank=True,
+            )
         rule.errorStyle = style
         return rule
 
@@ -255,16 +288,18 @@ class _Form:
         if self.lists is None:
             self.lists = self.workbook.create_sheet("lists")
             self.lists.sheet_state = "hidden"
-        column = self.lists.max_column + (1 if self.lists.max_row > 1 or
-                                           self.lists.cell(1, 1).value is not None else 0)
+        column = self.lists.max_column + (
+            1 if self.lists.max_row > 1 or self.lists.cell(1, 1).value is not None else 0
+        )
         for row, choice in enumerate(choices, start=1):
             _put(self.lists, row, column, choice)
         letter = get_column_letter(column)
         return f"{quote_sheetname(self.lists.title)}!${letter}$1:${letter}${len(choices)}"
 
 
-def _instructions(criteria: Criteria, workbook: openpyxl.Workbook, lang: str,
-                  headers: dict[str, str]) -> None:
+def _instructions(
+    criteria: Criteria, workbook: openpyxl.Workbook, lang: str, headers: dict[str, str]
+) -> None:
     sheet = workbook.create_sheet(_word("instructions", lang), 1)
     title = criteria.title
     _put(sheet, 1, 1, title.zh or title.en or criteria.id).font = Font(bold=True, size=14)
@@ -290,7 +325,10 @@ def _instructions(criteria: Criteria, workbook: openpyxl.Workbook, lang: str,
         spec: Input | Attribute = criteria.inputs.get(name) or criteria.attributes[name]
         kind = "integer" if isinstance(spec, Input) and spec.integer else spec.type
         values = (
-            header, name, spec.label.zh or "", spec.label.en or "",
+            header,
+            name,
+            spec.label.zh or "",
+            spec.label.en or "",
             spec.unit or "" if isinstance(spec, Input) else "",
             _TYPES.get(kind, kind),
             _range_text(spec, criteria, lang) if isinstance(spec, Input) else "",
@@ -298,8 +336,8 @@ def _instructions(criteria: Criteria, workbook: openpyxl.Workbook, lang: str,
         )
         for column, value in enumerate(values, start=1):
             _put(sheet, row, column, value)
-    for column, width in zip("ABCDEFGH", (36, 60, 24, 28, 14, 18, 18, 24), strict=True):
-        sheet.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEFGH", (36, 60, 24, 28, 14, 18, 18, 24), strict=True):
+        sheet.column_dimensions[letter].width = width
 
 
 def build_template(criteria: Criteria, lang: str = "zh") -> openpyxl.Workbook:
