@@ -419,7 +419,7 @@ def test_yoy_missing_previous_with_a_declared_policy_scores_zero() -> None:
     result = results["章贡区"].indicators["improvement"]
     assert Decimal(0) == result.points
     assert "missing-zero" == result.status
-    assert "previous(pm25)" in (result.note or "")
+    assert "previous(pm25)" in (result.note_text("en") or "")
 
 
 # -- declared choices the cases call for ------------------------------------------------------

@@ -205,7 +205,7 @@ def test_explained_trace_adds_up_to_the_total(results: Results, unit: str) -> No
 def test_explain_names_every_clause_that_applied(results: Results, unit: str) -> None:
     """Each indicator's applied clause appears in the explanation."""
     text = explain(results, unit)
-    clauses = [r.outcome.clause for r in results[unit].indicators.values() if r.outcome]
+    clauses = [r.outcome.text("zh") for r in results[unit].indicators.values() if r.outcome]
     assert [] == [clause for clause in clauses if f"适用条款：{clause}" not in text]
 
 
@@ -228,10 +228,10 @@ def test_explain_shows_inputs_value_and_steps(results: Results) -> None:
 @pytest.mark.parametrize(
     ("unit", "expected"),
     [
-        ("信丰县", "状态：缺数据，沿用上期（no good_days: previous period's value）"),
-        ("瑞金市", "状态：缺数据，记0分（no complaints: 0 points）"),
-        (EVIL, "状态：不计入（剔除）（no found, rectified: left out）"),
-        ("信丰县", "状态：除数为零，按规定处理（division by zero: full points）"),
+        ("信丰县", "状态：缺数据，沿用上期（缺good_days,沿用上期数值）"),
+        ("瑞金市", "状态：缺数据，记0分（缺complaints,计0分）"),
+        (EVIL, "状态：不计入（剔除）（缺found、rectified,不参与计分）"),
+        ("信丰县", "状态：除数为零，按规定处理（分母为0,计满分）"),
     ],
 )
 def test_explain_notes_missing_and_policy_statuses(

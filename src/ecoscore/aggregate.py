@@ -19,13 +19,14 @@ from typing import Any
 import attrs
 
 from ecoscore.expr import EvaluationFailure
-from ecoscore.model import TOTAL, Criteria, Node
+from ecoscore.model import TOTAL, Criteria, Label, Node
 from ecoscore.numbers import CONTEXT, EXACT_SUM, Rounding
 from ecoscore.results import IndicatorResult, NodeResult, TraceStep
 
 __all__ = ["TreePlan", "aggregate_tree", "plan_tree", "trace_steps"]
 
 _ZERO = Decimal(0)
+_ALL_LEFT_OUT = Label("所有子项均不参与计分", "every child left out")
 _ONE = Decimal(1)
 
 
@@ -112,7 +113,11 @@ def aggregate_tree(
             and node.points > excluded_points
         ):
             raw = CONTEXT.divide(CONTEXT.multiply(raw, node.points), node.points - excluded_points)
-            note = f"× {node.points}/{node.points - excluded_points} for {', '.join(excluded)}"
+            present = node.points - excluded_points
+            note = Label(
+                f"缺项按比例折算:× {node.points}/{present}({'、'.join(excluded)})",
+                f"rescaled × {node.points}/{present} for {', '.join(excluded)}",
+            )
         rounding = step.rounding
         value = raw if raw is None or rounding is None else rounding(raw)
         nodes[node.id] = NodeResult(
@@ -163,11 +168,11 @@ def _combine(
     values: list[tuple[str, Decimal, Decimal]],
     env: Mapping[str, Any],
     problems: list[str],
-) -> tuple[Decimal | None, tuple[str, ...], str | None]:
+) -> tuple[Decimal | None, tuple[str, ...], Label | None]:
     aggregate = node.aggregate
     if aggregate == "sum":
         if not values:
-            return None, (), "every child left out"
+            return None, (), _ALL_LEFT_OUT
         total = _ZERO
         for _, v, _ in values:
             total = EXACT_SUM.add(total, v)
@@ -175,7 +180,7 @@ def _combine(
     if aggregate == "formula":
         return _formula(node, values, env, problems), (), None
     if not values:
-        return None, (), "every child left out"
+        return None, (), _ALL_LEFT_OUT
     if aggregate == "mean":
         return CONTEXT.divide(sum((v for _, v, _ in values), _ZERO), Decimal(len(values))), (), None
     if aggregate == "weighted-mean":

@@ -28,7 +28,7 @@ from ecoscore.engine import evaluate
 from ecoscore.errors import DataError, EcoscoreError, Location, Problem, UsageError
 from ecoscore.export import results_to_dict
 from ecoscore.io import atomic
-from ecoscore.io.columns import UnitIndex
+from ecoscore.io.columns import UnitIndex, unit_hint
 from ecoscore.io.outline import outline
 from ecoscore.io.render_csv import render_csv
 from ecoscore.io.render_html import render_html
@@ -42,7 +42,6 @@ from ecoscore.lint import lint
 from ecoscore.loader import load
 from ecoscore.manifest import build_manifest
 from ecoscore.model import Criteria
-from ecoscore.reader import did_you_mean
 from ecoscore.results import Results
 from ecoscore.sourcemap import key_positions
 from ecoscore.verify import verify
@@ -293,7 +292,7 @@ def _find_unit(criteria: Criteria, results: Results, name: str) -> str:
     raise UsageError(
         (
             Problem(
-                f"no unit named {name!r} in the data (没有该单位)", hint=did_you_mean(name, options)
+                f"no unit named {name!r} in the data (没有该单位)", hint=unit_hint(name, options)
             ),
         )
     )

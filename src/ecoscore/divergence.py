@@ -45,23 +45,22 @@ def _places(value: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def _fits(exact: Decimal, published: Decimal) -> tuple[Label, ...] | None:
-    """How ``exact`` rounds to ``published``, in words; ``None`` if no rounding does.
-
-    Rounding is tried to the places the published figure shows, in every mode."""
+def _fits(exact: Decimal, published: Decimal) -> Label | None:
+    """How ``exact`` rounds to ``published``, in words ("rounded to 1 place, half up or
+    ceiling"); ``None`` if no rounding to the places the published figure shows does."""
     if exact == published:
-        return (Label("未修约", "unrounded"),)
+        return Label("未修约", "unrounded")
     places = _places(published)
     fits = [Rounding(places, mode) for mode in MODES if Rounding(places, mode)(exact) == published]
     if not fits:
         return None
-    return tuple(
-        Label(rounding_text(r, "zh"), f"rounded to {rounding_text(r, 'en')}") for r in fits
-    )
 
+    def words(lang: str, sep: str, either: str) -> str:
+        # rounding_text gives "<places>, <mode>" in either language: name the places once.
+        texts = [rounding_text(r, lang).partition(sep) for r in fits]
+        return texts[0][0] + sep + either.join(t[2] for t in texts)
 
-def _either(ways: tuple[Label, ...]) -> Label:
-    return Label(" 或 ".join(w.zh or "" for w in ways), " or ".join(w.en or "" for w in ways))
+    return Label(words("zh", "，", " 或 "), "rounded to " + words("en", ", ", " or "))
 
 
 def rounding_notes(
@@ -72,10 +71,9 @@ def rounding_notes(
 ) -> list[Label]:
     """Whether another rounding of ``exact`` (or none) gives the published figure:
     "published 85.5 = exact 85.45 rounded half-up; the criteria round half-even → 85.4"."""
-    ways = None if exact is None else _fits(exact, published)
-    if ways is None:
+    how = None if exact is None else _fits(exact, published)
+    if how is None:
         return []
-    how = _either(ways)
     if declared is None:
         rule = Label("细则未规定修约", "the criteria do not round it")
     else:
@@ -104,10 +102,9 @@ def unrounded_sum_notes(criteria: Criteria, card: ScoreCard, published: Decimal)
         if res.raw_points is not None:
             deduction = criteria.indicators[res.id].effect == "deduction"
             raw += -res.raw_points if deduction else res.raw_points
-    ways = _fits(raw, published)
-    if ways is None:
+    how = _fits(raw, published)
+    if how is None:
         return []
-    how = _either(ways)
     first = criteria.points_rounding
     return [
         Label(

@@ -231,7 +231,8 @@ class _Evaluation:
         if cls is Decimal or cls is bool or cls is str or (value is None and ind.value is None):
             # The common case, kept short: a value to score.
             return self._scored(ind, rule, value, env, sub, "scored", None)
-        status, note = "scored", None
+        status: str = "scored"
+        note: Label | None = None
         if (
             isinstance(value, EvaluationFailure)
             and value.zero_division
@@ -242,24 +243,46 @@ class _Evaluation:
         if isinstance(value, _Missing):
             policy = ind.missing
             what = ", ".join(value.names)
+            what_zh = "、".join(value.names)
             if policy == "previous" and ind.value is not None:
                 past = {n: env.get(f"previous({n})") for n in ind.value.needs}
                 carried = self._value_of(ind, ind.value, past)
                 if not isinstance(carried, (_Missing, EvaluationFailure)):
-                    value, status, note = (
-                        carried,
-                        "carried-forward",
-                        f"no {what}: previous period's value",
-                    )
+                    value, status = carried, "carried-forward"
+                    note = Label(f"缺{what_zh},沿用上期数值", f"no {what}: previous period's value")
+                    # The trace shows the previous period's figures that were used.
+                    env = {**env, **past}
                     policy = "done"
             if policy == "zero":
-                return self._fixed(ind, Decimal(0), "missing-zero", f"no {what}: 0 points")
+                return self._fixed(
+                    ind,
+                    Decimal(0),
+                    "missing-zero",
+                    Label(f"缺{what_zh},计0分", f"no {what}: 0 points"),
+                    env,
+                )
             if policy == "exclude":
                 return IndicatorResult(
-                    ind.id, None, None, None, None, None, "excluded", note=f"no {what}: left out"
+                    ind.id,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "excluded",
+                    None,
+                    self.reads[ind.id],
+                    Label(f"缺{what_zh},不参与计分", f"no {what}: left out"),
+                    env,
                 )
             if isinstance(policy, Decimal):
-                return self._fixed(ind, policy, "missing-points", f"no {what}: {policy} points")
+                return self._fixed(
+                    ind,
+                    policy,
+                    "missing-points",
+                    Label(f"缺{what_zh},计{policy}分", f"no {what}: {policy} points"),
+                    env,
+                )
             if policy != "done":
                 self.problems.append(
                     Problem(
@@ -273,10 +296,20 @@ class _Evaluation:
         if isinstance(value, EvaluationFailure):
             policy = ind.on_zero_division if value.zero_division else "error"
             if policy == "zero":
-                return self._fixed(ind, Decimal(0), "zero-division", "division by zero: 0 points")
+                return self._fixed(
+                    ind,
+                    Decimal(0),
+                    "zero-division",
+                    Label("分母为0,计0分", "division by zero: 0 points"),
+                    env,
+                )
             if policy == "full" and ind.points is not None:
                 return self._fixed(
-                    ind, ind.points, "zero-division", "division by zero: full points"
+                    ind,
+                    ind.points,
+                    "zero-division",
+                    Label("分母为0,计满分", "division by zero: full points"),
+                    env,
                 )
             if policy == "exclude":
                 return IndicatorResult(
@@ -287,11 +320,18 @@ class _Evaluation:
                     None,
                     None,
                     "excluded",
-                    note="division by zero: left out",
+                    None,
+                    self.reads[ind.id],
+                    Label("分母为0,不参与计分", "division by zero: left out"),
+                    env,
                 )
             if isinstance(policy, Decimal):
                 return self._fixed(
-                    ind, policy, "zero-division", f"division by zero: {policy} points"
+                    ind,
+                    policy,
+                    "zero-division",
+                    Label(f"分母为0,计{policy}分", f"division by zero: {policy} points"),
+                    env,
                 )
             source = ind.value.source if ind.value is not None else ind.id
             self.problems.append(
@@ -317,7 +357,7 @@ class _Evaluation:
         env: Mapping[str, Any],
         sub: Submission,
         status: str,
-        note: str | None,
+        note: Label | None,
     ) -> IndicatorResult:
         wrong = _wrong_type(ind, rule, value, env)
         if wrong is not None:
@@ -361,13 +401,25 @@ class _Evaluation:
             env,
         )
 
-    def _fixed(self, ind: Indicator, raw: Decimal, status: str, note: str) -> IndicatorResult:
+    def _fixed(
+        self, ind: Indicator, raw: Decimal, status: str, note: Label, env: Mapping[str, Any]
+    ) -> IndicatorResult:
         # Points set by a policy are published like any others: same rounding, same places.
         rounding = self.rounding[ind.id]
         points = raw if rounding is None else rounding(raw)
         contribution = -points if ind.effect == "deduction" else points
         return IndicatorResult(
-            ind.id, None, None, raw, points, contribution, status, rounding, note=note
+            ind.id,
+            None,
+            None,
+            raw,
+            points,
+            contribution,
+            status,
+            rounding,
+            self.reads[ind.id],
+            note,
+            env,
         )
 
 

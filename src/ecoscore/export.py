@@ -15,6 +15,7 @@ into a binary float by accident; ``null`` is a value that does not exist. The fo
          "indicators": [{"id", "parent", "value", "points", "raw_points",
                          "contribution", "status", "clause", "class", "rounding",
                          "inputs": {...}, "steps": [[what, value], ...], "note"}],
+                         # clause: {"zh", "en"}; every note: {"zh", "en"} or null
          "nodes": [{"id", "aggregate", "value", "raw", "rounding", "excluded", "argmax",
                     "note"}],
          "trace": [{"path", "kind", "amount"}],     # adds up exactly to "total"
@@ -66,7 +67,7 @@ def _card(results: Results, card: ScoreCard) -> dict[str, Any]:
                     "rank": _value(entry.rank),
                     "group": entry.group,
                     "value": _value(entry.value),
-                    "note": entry.note,
+                    "note": _value(entry.note),
                 }
     indicators = []
     for res in card.indicators.values():
@@ -80,12 +81,12 @@ def _card(results: Results, card: ScoreCard) -> dict[str, Any]:
                 "raw_points": _value(res.raw_points),
                 "contribution": _value(res.contribution),
                 "status": res.status,
-                "clause": None if o is None else o.clause,
+                "clause": None if o is None else {"zh": o.text("zh"), "en": o.text("en")},
                 "class": None if o is None else o.label,
                 "rounding": None if res.rounding is None else str(res.rounding),
                 "inputs": {k: _value(v) for k, v in res.inputs},
                 "steps": [] if o is None else [[k, _value(v)] for k, v in o.steps],
-                "note": res.note,
+                "note": _value(res.note),
             }
         )
     nodes = [
@@ -97,7 +98,7 @@ def _card(results: Results, card: ScoreCard) -> dict[str, Any]:
             "rounding": None if n.rounding is None else str(n.rounding),
             "excluded": list(n.excluded),
             "argmax": list(n.argmax),
-            "note": n.note,
+            "note": _value(n.note),
         }
         for n in card.nodes.values()
     ]
@@ -140,7 +141,7 @@ def results_to_dict(results: Results) -> dict[str, Any]:
                         "rank": _value(e.rank),
                         "group": e.group,
                         "value": _value(e.value),
-                        "note": e.note,
+                        "note": _value(e.note),
                     }
                     for e in r.entries
                 ],

@@ -431,9 +431,13 @@ class _Document:
             value_input = None
             if value is not None and value.source in self.inputs:
                 value_input = self.inputs[value.source]
+            reported = len(r.problems)
             rule = rulebook.read_rule(
                 r, kind, t.get(kind) if kind else None, t, p, points, value_input
             )
+            if rule is None and len(r.problems) == reported:
+                # Never drop an indicator silently.
+                r.problem((*p, str(kind)), f"this {kind} rule cannot be read")
             if kind in ("count", "classify") and rule is not None:
                 reads = tuple(rule.reads)
                 for n in reads:

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ecoscore.model import TOTAL, Criteria, RankingSpec
+from ecoscore.model import TOTAL, Criteria, Label, RankingSpec
 from ecoscore.results import RankEntry, Ranking, ScoreCard
 
 __all__ = ["assign_ranks", "rank_all", "ranked_value"]
@@ -96,7 +96,7 @@ def _rank_one(
     envs: Mapping[str, Mapping[str, Any]],
 ) -> Ranking:
     groups: dict[str | None, list[tuple[str, Any, tuple[Any, ...]]]] = {}
-    notes: dict[str, str] = {}
+    notes: dict[str, Label] = {}
     values: dict[str, Any] = {}
     group_of: dict[str, str | None] = {}
     for unit, card in cards.items():
@@ -106,7 +106,9 @@ def _rank_one(
             if not needed:
                 scope = {n: _scope_value(criteria, card, env, n) for n in spec.exclude.needs}
                 if spec.exclude.evaluate(scope) is True:
-                    notes[unit] = f"excluded: {spec.exclude.source}"
+                    notes[unit] = Label(
+                        f"不参与排名:{spec.exclude.source}", f"excluded: {spec.exclude.source}"
+                    )
                     group_of[unit] = None
                     values[unit] = None
                     continue
@@ -122,7 +124,7 @@ def _rank_one(
                 group = spec.groups.get(group, group)
         values[unit], group_of[unit] = value, group
         if not isinstance(value, Decimal):
-            notes[unit] = "no value"
+            notes[unit] = Label("无数值,不参与排名", "no value: not ranked")
         groups.setdefault(group, []).append((unit, value, breaks))
     ranks: dict[str, Decimal | None] = {}
     for keys in groups.values():

@@ -49,8 +49,12 @@ class IndicatorResult:
     status: str = "scored"
     rounding: Rounding | None = None
     reads: tuple[str, ...] = ()
-    note: str | None = None
+    note: Label | None = None
     values: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+
+    def note_text(self, lang: str = "zh") -> str | None:
+        """The note (why a policy applied) in ``lang``, or ``None``."""
+        return None if self.note is None else self.note.text(lang)
 
     @property
     def inputs(self) -> tuple[tuple[str, Any], ...]:
@@ -74,7 +78,11 @@ class NodeResult:
     rounding: Rounding | None = None
     excluded: tuple[str, ...] = ()
     argmax: tuple[str, ...] = ()
-    note: str | None = None
+    note: Label | None = None
+
+    def note_text(self, lang: str = "zh") -> str | None:
+        """The note (a rescaling, every child left out) in ``lang``, or ``None``."""
+        return None if self.note is None else self.note.text(lang)
 
 
 @attrs.frozen
@@ -104,7 +112,11 @@ class RankEntry:
     rank: Decimal | None
     value: Decimal | None
     group: str | None = None
-    note: str | None = None
+    note: Label | None = None
+
+    def note_text(self, lang: str = "zh") -> str | None:
+        """Why the unit is not ranked, in ``lang``, or ``None``."""
+        return None if self.note is None else self.note.text(lang)
 
 
 @attrs.frozen

@@ -161,7 +161,7 @@ def read_rule(
     if kind == "rank":
         t = r.table(spec, where, ("better", "first", "step", "floor", "ties"))
         better = r.string(t.get("better", "higher"), (*where, "better"), ("higher", "lower"))
-        first = r.number(t.get("first", points), (*where, "first"))
+        first = r.number(t["first"], (*where, "first")) if "first" in t else need_points()
         step = r.number(r.required(t, "step", where), (*where, "step"))
         floor = r.number(t.get("floor", 0), (*where, "floor"))
         ties = r.string(t.get("ties", "competition"), (*where, "ties"), ("competition", "dense"))

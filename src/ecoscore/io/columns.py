@@ -27,7 +27,6 @@ from typing import Any
 from ecoscore.errors import Problem
 from ecoscore.io.tables import Cell, Table
 from ecoscore.model import Attribute, Criteria, Input, Label
-from ecoscore.reader import did_you_mean
 
 __all__ = [
     "INPUT_COLUMNS",
@@ -37,11 +36,13 @@ __all__ = [
     "ColumnIndex",
     "UnitIndex",
     "column_headers",
+    "data_label",
     "find_column",
     "normalise",
     "tolerates_missing",
     "unit_column",
     "unit_header",
+    "unit_hint",
 ]
 
 #: Header names of the unit column (compared after ``normalise``).
@@ -174,7 +175,7 @@ class UnitIndex:
             options = [n for u in self.units.values() for n in (u.id, u.label.zh, u.label.en) if n]
             problems.append(
                 Problem(
-                    f"unknown unit {text!r} (未知单位)", cell.location, did_you_mean(text, options)
+                    f"unknown unit {text!r} (未知单位)", cell.location, unit_hint(text, options)
                 )
             )
         return found
@@ -183,6 +184,21 @@ class UnitIndex:
         """The unit's label from ``[units]``."""
         known = self.units.get(unit)
         return known.label if known is not None else Label()
+
+
+def unit_hint(name: str, options: Iterable[str]) -> str | None:
+    """``"did you mean '丙县'?"`` for the closest unit name, or ``None``.
+
+    Unit names are short (two or three characters in Chinese), where one character in
+    three is already a large difference, so the bar is lower than for keys."""
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.5)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def data_label(criteria: Criteria, name: str, lang: str = "zh") -> str:
+    """The label of an input or attribute (not of an indicator of the same name)."""
+    spec = criteria.inputs.get(name) or criteria.attributes.get(name)
+    return name if spec is None else spec.label.text(lang, name)
 
 
 def find_column(table: Table, names: Iterable[str], skip: Iterable[int] = ()) -> int | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ecoscore.model import TOTAL, Criteria, Indicator, Node
+from ecoscore.model import TOTAL, Criteria, Indicator, Label, Node
 from ecoscore.numbers import Rounding
 from ecoscore.results import GradeStep, Results, ScoreCard
 
@@ -181,19 +181,12 @@ def status_text(status: str, lang: str = "zh") -> str:
     return _pick(_STATUS, status, lang)
 
 
-def status_note(status: str, note: str | None, lang: str = "zh") -> str:
-    """An indicator's status and the engine's note, or ``""`` when plainly scored.
-
-    The engine's notes are in English; Chinese readers get the status in words first.
-    """
-    if status == "scored" and not note:
+def status_note(status: str, note: Label | None, lang: str = "zh") -> str:
+    """An indicator's status and the engine's note, or ``""`` when plainly scored."""
+    shown = None if note is None else note.text(lang)
+    if status == "scored" and not shown:
         return ""
-    if lang != "zh" and note:
-        return note
-    text = status_text(status, lang) if status != "scored" else ""
-    if note:
-        text = f"{text}{paren(note, lang)}" if text else note
-    return text
+    return shown or status_text(status, lang)
 
 
 def rule_name(rule: str, lang: str = "zh") -> str:
@@ -448,7 +441,7 @@ def rank_cells(results: Results, unit: str, lang: str = "zh") -> tuple[RankCell,
                 entry.group,
                 tied,
                 size,
-                entry.note,
+                entry.note_text(lang),
             )
         )
     return tuple(cells)

@@ -322,7 +322,7 @@ def _card_rows(results: Results, card: ScoreCard, lang: str) -> Iterator[str]:
             res = card.nodes.get(item.id)
             if res is None:
                 continue
-            notes = [res.note] if res.note else []
+            notes = [res.note.text(lang)] if res.note else []
             for key, names in (("excluded", res.excluded), ("argmax", res.argmax)):
                 if names:
                     shown = listsep(lang).join(name_of(c, n, lang) for n in names)
@@ -342,7 +342,7 @@ def _card_rows(results: Results, card: ScoreCard, lang: str) -> Iterator[str]:
         res_i = card.indicators.get(item.id)
         if res_i is None or item.indicator is None:
             continue
-        clause = "" if res_i.outcome is None else res_i.outcome.clause
+        clause = "" if res_i.outcome is None else res_i.outcome.text(lang)
         if (
             res_i.outcome is not None
             and res_i.outcome.label is not None

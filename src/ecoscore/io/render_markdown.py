@@ -151,7 +151,7 @@ def _card(results: Results, card: ScoreCard, k: int, lang: str) -> Iterator[str]
             if res is None:
                 continue
             how = escape(aggregate_name(res.aggregate, lang))
-            notes = [escape(res.note)] if res.note else []
+            notes = [escape(res.note.text(lang))] if res.note else []
             for key, names in (("excluded", res.excluded), ("argmax", res.argmax)):
                 if names:
                     shown = listsep(lang).join(name_of(c, n, lang) for n in names)
@@ -173,7 +173,7 @@ def _card(results: Results, card: ScoreCard, k: int, lang: str) -> Iterator[str]
         res_i = card.indicators.get(item.id)
         if res_i is None or item.indicator is None:
             continue
-        clause = "" if res_i.outcome is None else escape(res_i.outcome.clause)
+        clause = "" if res_i.outcome is None else escape(res_i.outcome.text(lang))
         note = escape(status_note(res_i.status, res_i.note, lang))
         points = decimal_text(
             res_i.contribution if res_i.contribution is not None else res_i.points

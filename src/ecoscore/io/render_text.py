@@ -185,7 +185,7 @@ def _indicator_lines(c: Criteria, res: IndicatorResult, lang: str) -> Iterator[s
         yield f"{word('value', lang)}{cn}{value_text(res.value)}"
     outcome = res.outcome
     if outcome is not None:
-        yield f"{word('clause', lang)}{cn}{outcome.clause}"
+        yield f"{word('clause', lang)}{cn}{outcome.text(lang)}"
         if outcome.label is not None:
             yield f"{'类别' if zh else 'Class'}{cn}{outcome.label}"
         if outcome.steps:
@@ -202,7 +202,7 @@ def _indicator_lines(c: Criteria, res: IndicatorResult, lang: str) -> Iterator[s
     if res.contribution is not None and res.contribution != res.points:
         yield f"{'计入上级' if zh else 'Enters its parent as'}{cn}{decimal_text(res.contribution)}"
     if res.status != "scored" or res.note:
-        note = paren(res.note, lang) if res.note else ""
+        note = paren(res.note.text(lang), lang) if res.note else ""
         yield f"{word('status', lang)}{cn}{status_text(res.status, lang)}{note}"
 
 
@@ -259,7 +259,7 @@ def _nodes(c: Criteria, card: ScoreCard, lang: str) -> Iterator[str]:
                 _name(c, a, lang) for a in res.argmax
             )
         if res.note:
-            yield f"  {word('note', lang)}{cn}{res.note}"
+            yield f"  {word('note', lang)}{cn}{res.note.text(lang)}"
 
 
 def _trace(c: Criteria, card: ScoreCard, lang: str) -> Iterator[str]:

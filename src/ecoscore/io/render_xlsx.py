@@ -299,7 +299,7 @@ def _trace_rows(
                 name_of(c, item.id, lang),
                 inputs or None,
                 value,
-                None if o is None else o.clause,
+                None if o is None else o.text(lang),
                 steps or None,
                 res.raw_points,
                 rounding_text(res.rounding, lang) or None,
@@ -313,7 +313,7 @@ def _trace_rows(
         node = card.nodes.get(ident)
         if kind != "node" or node is None:
             continue
-        notes = [node.note] if node.note else []
+        notes = [node.note.text(lang)] if node.note else []
         for key, names in (("excluded", node.excluded), ("argmax", node.argmax)):
             if names:
                 notes.append(f"{word(key, lang)}: " + sep.join(name_of(c, n, lang) for n in names))

@@ -48,6 +48,7 @@ from ecoscore.io.columns import (
     VALUE_COLUMNS,
     ColumnIndex,
     UnitIndex,
+    data_label,
     find_column,
     tolerates_missing,
     unit_column,
@@ -69,9 +70,12 @@ class Period:
     submissions: tuple[Submission, ...]
 
 
-def read_submissions(table: Table, criteria: Criteria) -> tuple[Submission, ...]:
-    """The submissions of a one-period table; raise ``DataError`` listing every problem."""
-    periods = read_periods(table, criteria)
+def read_submissions(
+    table: Table, criteria: Criteria, *, strict: bool = True
+) -> tuple[Submission, ...]:
+    """The submissions of a one-period table; raise ``DataError`` listing every problem.
+    ``strict`` as for ``read_periods``."""
+    periods = read_periods(table, criteria, strict=strict)
     if len(periods) > 1:
         where = Location(file=table.source)
         names = ", ".join(str(p.name) for p in periods)
@@ -158,7 +162,7 @@ class _Reader:
                 continue
             near = self.columns.near(head.text)
             if near is not None and near not in columns:
-                label = self.criteria.label_of(near)
+                label = data_label(self.criteria, near)
                 self.problems.append(
                     Problem(
                         f"column {head.text!r} names no input (不是已知的填报项)",
@@ -275,7 +279,7 @@ class _Reader:
             values[name] = parse_number(cell.text)
         except ValueError as error:
             values[name] = None
-            label = self.criteria.label_of(name)
+            label = data_label(self.criteria, name)
             self.problems.append(Problem(f"{unit}: {name} ({label}): {error}", cell.location))
 
     def _check_columns(self, given: set[str], where: Location) -> None:
@@ -285,7 +289,7 @@ class _Reader:
         for name in (*self.criteria.inputs, *self.criteria.attributes):
             if name in given or name in optional:
                 continue
-            label = self.criteria.label_of(name)
+            label = data_label(self.criteria, name)
             self.problems.append(
                 Problem(
                     f"no column for {name!r} ({label}) (缺少该列)",

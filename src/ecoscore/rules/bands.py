@@ -78,10 +78,17 @@ class Bands:
                         "{} in {} → {}, {}",
                         (value, band, band.label, band.points),
                         label=band.label,
+                        template_zh="{} 属于 {} → {},{}分",
                     )
-                return Outcome(band.points, "{} in {} → {}", (value, band, what), label=band.label)
+                return Outcome(
+                    band.points,
+                    "{} in {} → {}",
+                    (value, band, what),
+                    label=band.label,
+                    template_zh="{} 属于 {} → {}" + ("" if band.points is None else "分"),
+                )
         # The loader refuses bands with gaps, except outside an input's declared range.
-        return Outcome(None, "{} is in no band", (value,))
+        return Outcome(None, "{} is in no band", (value,), template_zh="{} 不在任何区间内")
 
 
 def _sort_key(band: Band) -> tuple[int, Decimal, int]:

@@ -27,13 +27,19 @@ class Outcome:
     args: tuple[Any, ...] = ()
     steps: tuple[tuple[str, Any], ...] = ()
     label: str | None = None
+    template_zh: str | None = None
 
     @property
     def clause(self) -> str:
-        """The clause that applied, in words and numbers: ``22 ≤ 35: met``."""
+        """The clause that applied, in English words and numbers: ``22 ≤ 35: met``."""
+        return self.text("en")
+
+    def text(self, lang: str = "zh") -> str:
+        """The clause in ``lang`` (``zh`` or ``en``): ``22 ≤ 35:达标``."""
+        template = self.template_zh if lang == "zh" and self.template_zh else self.template
         if not self.args:
-            return self.template
-        return self.template.format(*(fmt(a) for a in self.args))
+            return template
+        return template.format(*(fmt(a) for a in self.args))
 
 
 class Rule(Protocol):

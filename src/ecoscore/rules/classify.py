@@ -71,4 +71,5 @@ class Classify:
         ]
         points = None if self.points is None else self.points.get(label)
         clause = f"worst class {label} ({', '.join(drivers)})"
-        return Outcome(points, clause, steps=tuple(steps), label=label)
+        clause_zh = f"最差类别 {label}({'、'.join(drivers)})"
+        return Outcome(points, clause, steps=tuple(steps), label=label, template_zh=clause_zh)

@@ -49,6 +49,7 @@ class RankPoints:
             "place {} of {}: {} − {} × {}",
             (place, len(self.cohort), self.first, self.step, place - 1),
             steps=(("place", place),),
+            template_zh="第 {} 名(共 {} 个):{} − {} × {}",
         )
 
 
@@ -84,12 +85,16 @@ class Efficacy:
             # On the same 0–100 scale as the coefficient, so scaled to points alike.
             score = self.when_all_equal
             clause = f"max = min = {fmt(low)}: {fmt(self.when_all_equal)}"
+            clause_zh = f"各单位数值均为 {fmt(low)}:按 {fmt(self.when_all_equal)} 计"
         else:
             distance = value - low if self.higher_is_better else high - value
             score = self.base + CONTEXT.divide(CONTEXT.multiply(self.span, distance), high - low)
-            clause = (f"{fmt(self.base)} + {fmt(self.span)} × {fmt(distance)} / "
-                      f"({fmt(high)} − {fmt(low)})")
+            clause = clause_zh = (
+                f"{fmt(self.base)} + {fmt(self.span)} × {fmt(distance)} / "
+                f"({fmt(high)} − {fmt(low)})"
+            )
         if self.points is not None and self.points != 100:
             score = CONTEXT.divide(CONTEXT.multiply(score, self.points), Decimal(100))
             clause += f"; × {fmt(self.points)}/100"
-        return Outcome(score, clause, steps=(("min", low), ("max", high)))
+            clause_zh += f";× {fmt(self.points)}/100"
+        return Outcome(score, clause, steps=(("min", low), ("max", high)), template_zh=clause_zh)

@@ -62,6 +62,9 @@ class Count:
             total += amount
         if self.at_most is not None and total > self.at_most:
             return Outcome(
-                self.at_most, f"{fmt(total)} capped at {fmt(self.at_most)}", steps=tuple(steps)
+                self.at_most,
+                f"{fmt(total)} capped at {fmt(self.at_most)}",
+                steps=tuple(steps),
+                template_zh=f"{fmt(total)} 超过上限,按 {fmt(self.at_most)} 计",
             )
         return Outcome(total, f"= {fmt(total)}", steps=tuple(steps))

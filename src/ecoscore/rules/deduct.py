@@ -36,17 +36,29 @@ class Deduct:
         """Full points at or beyond the target; then deduct for the shortfall."""
         gap = self.target - value if self.higher_is_better else value - self.target
         if gap <= 0:
-            return Outcome(self.points, "{} meets {}: full", (value, self.target))
+            return Outcome(
+                self.points,
+                "{} meets {}: full",
+                (value, self.target),
+                template_zh="{} 达到 {}:满分",
+            )
         units = CONTEXT.divide(gap, self.per)
         if self.whole_units:
             units = units.to_integral_value(rounding=ROUND_FLOOR)
         deduction = CONTEXT.multiply(units, self.each)
         steps = (("shortfall", gap), ("units", units), ("deduction", deduction))
         if deduction >= self.points:
-            return Outcome(Decimal(0), "short by {}: deduction used up", (gap,), steps)
+            return Outcome(
+                Decimal(0),
+                "short by {}: deduction used up",
+                (gap,),
+                steps,
+                template_zh="差 {}:扣完为止",
+            )
         return Outcome(
             self.points - deduction,
             "short by {}: {} − {} × {}",
             (gap, self.points, units, self.each),
             steps,
+            template_zh="差 {}:{} − {} × {}",
         )

@@ -28,9 +28,16 @@ class Formula:
     def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
         """The formula's value, clamped to the declared bounds."""
         if self.high is not None and value > self.high:
-            return Outcome(self.high, "{} > {}: capped", (value, self.high))
+            return Outcome(
+                self.high, "{} > {}: capped", (value, self.high), template_zh="{} > {}:以上限计"
+            )
         if self.low is not None and value < self.low:
-            return Outcome(self.low, "{} < {}: raised to {}", (value, self.low, self.low))
+            return Outcome(
+                self.low,
+                "{} < {}: raised to {}",
+                (value, self.low, self.low),
+                template_zh="{} < {}:按 {} 计",
+            )
         return Outcome(value, "= {}", (value,))
 
 
@@ -48,5 +55,5 @@ class Condition:
     def score(self, value: bool, values: Mapping[str, Any]) -> Outcome:
         """``met`` points if ``value`` is true."""
         if value:
-            return Outcome(self.met, "condition holds")
-        return Outcome(self.otherwise, "condition does not hold")
+            return Outcome(self.met, "condition holds", template_zh="条件成立")
+        return Outcome(self.otherwise, "condition does not hold", template_zh="条件不成立")

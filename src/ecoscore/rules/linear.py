@@ -30,9 +30,19 @@ class Linear:
         """Interpolate between the two anchors; outside them, full or zero."""
         lower_is_better = self.full_at < self.zero_at
         if (value <= self.full_at) if lower_is_better else (value >= self.full_at):
-            return Outcome(self.points, "{} at or beyond {}: full", (value, self.full_at))
+            return Outcome(
+                self.points,
+                "{} at or beyond {}: full",
+                (value, self.full_at),
+                template_zh="{} 达到 {}:满分",
+            )
         if (value >= self.zero_at) if lower_is_better else (value <= self.zero_at):
-            return Outcome(Decimal(0), "{} at or beyond {}: zero", (value, self.zero_at))
+            return Outcome(
+                Decimal(0),
+                "{} at or beyond {}: zero",
+                (value, self.zero_at),
+                template_zh="{} 达到或超过零分线 {}:0分",
+            )
         # Multiply before dividing so that values on round fractions stay exact.
         numerator = CONTEXT.multiply(self.points, CONTEXT.subtract(value, self.zero_at))
         points = CONTEXT.divide(numerator, CONTEXT.subtract(self.full_at, self.zero_at))

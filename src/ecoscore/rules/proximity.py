@@ -43,15 +43,22 @@ class Proximity:
         lower_is_better = self.best < self.worst
         if (value <= self.best) if lower_is_better else (value >= self.best):
             score, clause = _HUNDRED, f"{fmt(value)} at or beyond best {fmt(self.best)}: 100"
+            clause_zh = f"{fmt(value)} 达到最优值 {fmt(self.best)}:100"
         elif (value >= self.worst) if lower_is_better else (value <= self.worst):
             score, clause = Decimal(0), f"{fmt(value)} at or beyond worst {fmt(self.worst)}: 0"
+            clause_zh = f"{fmt(value)} 达到或差于最差值 {fmt(self.worst)}:0"
         else:
             f_x, f_best, f_worst = self._f(value), self._f(self.best), self._f(self.worst)
             num = CONTEXT.multiply(_HUNDRED, CONTEXT.subtract(f_x, f_worst))
             score = CONTEXT.divide(num, CONTEXT.subtract(f_best, f_worst))
             name = "x" if self.transform == "identity" else "ln(x)" if not self.alpha else "ln(x+α)"
-            clause = f"100 × ({name} − f(worst)) / (f(best) − f(worst)) = {fmt(score)}"
+            clause = clause_zh = f"100 × ({name} − f(worst)) / (f(best) − f(worst)) = {fmt(score)}"
         if self.points is None or self.points == _HUNDRED:
-            return Outcome(score, clause, steps=(("score", score),))
+            return Outcome(score, clause, steps=(("score", score),), template_zh=clause_zh)
         points = CONTEXT.divide(CONTEXT.multiply(score, self.points), _HUNDRED)
-        return Outcome(points, f"{clause}; × {fmt(self.points)}/100", steps=(("score", score),))
+        return Outcome(
+            points,
+            f"{clause}; × {fmt(self.points)}/100",
+            steps=(("score", score),),
+            template_zh=f"{clause_zh};× {fmt(self.points)}/100",
+        )

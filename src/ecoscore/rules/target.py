@@ -36,5 +36,15 @@ class Target:
         """``met`` points if ``value`` compares as declared, else ``missed``."""
         symbol, test = COMPARATORS[self.comparison]
         if test(value, self.threshold):
-            return Outcome(self.met, "{} " + symbol + " {}: met", (value, self.threshold))
-        return Outcome(self.missed, "{} " + symbol + " {}: missed", (value, self.threshold))
+            return Outcome(
+                self.met,
+                "{} " + symbol + " {}: met",
+                (value, self.threshold),
+                template_zh="{} " + symbol + " {}:达标",
+            )
+        return Outcome(
+            self.missed,
+            "{} " + symbol + " {}: missed",
+            (value, self.threshold),
+            template_zh="{} " + symbol + " {}:未达标",
+        )
