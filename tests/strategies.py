@@ -219,7 +219,9 @@ class _Builder:
     def indicator(self, ident: str, effect: str) -> dict[str, Any]:
         """An indicator of a random monotone kind, reading fresh inputs."""
         draw = self.draw
-        kind = draw(st.sampled_from(MONOTONE_KINDS))
+        # A deduct rule gives the points left, so the loader refuses it as a deduction.
+        kinds = [k for k in MONOTONE_KINDS if not (effect == "deduction" and k == "deduct")]
+        kind = draw(st.sampled_from(kinds))
         points = Decimal(draw(st.integers(1, 30)))
         up = draw(st.booleans())  # whether a larger value earns more points
         here: KeyPath = ("indicator", ident)
@@ -518,6 +520,24 @@ def improvements(draw: st.DrawFn, case: ScoredCase) -> tuple[str, str, tuple[Map
     rows = list(case.rows)
     rows[index] = {**rows[index], name: format(better, "f")}
     return str(case.rows[index]["unit"]), name, tuple(rows)
+
+
+
+
+# -- numbers and roundings (test_numbers) -------------------------------------------------
+
+
+@st.composite
+def roundings(draw: st.DrawFn) -> tuple[int, str]:
+    """Places (0–6) and a decimal rounding mode (not "float")."""
+    return draw(st.integers(0, 6)), draw(st.sampled_from(ROUNDING_MODES[:-1]))
+
+
+@st.composite
+def plain_decimals(draw: st.DrawFn) -> Decimal:
+    """A Decimal of up to 12 integer digits and up to 10 places, either sign."""
+    places = draw(st.integers(0, 10))
+    return Decimal(draw(st.integers(-(10**22), 10**22))).scaleb(-places)
 
 
 # --- end of ecoscore core ------------------------------------------------------------------

@@ -131,6 +131,20 @@ def test_xlsx_formula_value_is_read(tmp_path: Path) -> None:
     assert Decimal("95.5") == sub.values["good"]
 
 
+def test_xlsx_percentage_is_read_as_shown(tmp_path: Path) -> None:
+    """A rate typed as 95.5% in Excel (stored as 0.955) reads as 95.5, as in CSV."""
+    path = tmp_path / "d.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["unit", "pm25", "good"])
+    sheet.append(["甲", 31, 0.955])
+    sheet["C2"].number_format = "0.0%"
+    workbook.save(path)
+    (sub,) = read(path, load_small())
+    assert Decimal("95.5") == sub.values["good"]
+
+
 def _patch_cached_value(path: Path, old: str, new: str) -> None:
     """Put a cached value into a formula cell, as Excel does when it saves."""
     member = "xl/worksheets/sheet1.xml"
@@ -303,11 +317,19 @@ def test_periods_sort_numbers_as_numbers(tmp_path: Path) -> None:
 
 
 def test_long_table_problems(tmp_path: Path) -> None:
-    """In a long table an unknown input and a figure given twice are located errors."""
-    path = write(tmp_path, "d.csv", "unit,input,value\n甲,pm25,31\n甲,pm25,32\n甲,pm2.5,1\n")
+    """In a long table an unknown input and a figure given twice are located errors, and
+    an unknown unit is reported once, at its first row."""
+    path = write(
+        tmp_path,
+        "d.csv",
+        "unit,input,value\n甲,pm25,31\n甲,pm25,32\n甲,pm2.5,1\n丁,pm25,1\n丁,good,1\n",
+    )
+    criteria = load_small(SMALL + '[units."甲"]\n[units."丙"]\n')
     with pytest.raises(DataError) as error:
-        read(path, load_small())
+        read(path, criteria)
     found = messages(error)
+    assert 1 == sum("unknown unit '丁'" in m for m in found)
+    assert any(m.startswith(f"{path}:5:1: unknown unit '丁'") for m in found)
     assert f"{path}:3:2: 甲: pm25 is given twice (first at {path}:2:3)" in found
     assert f"{path}:4:2: unknown input 'pm2.5' (未知填报项) (did you mean 'pm25'?)" in found
 

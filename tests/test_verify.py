@@ -86,6 +86,32 @@ def test_first_indicator_that_differs_is_named(results: Results, tmp_path: Path)
     assert any("the first figure that differs is pm25" in n for n in english(total))
 
 
+def test_deduction_published_as_negative_or_positive(tmp_path: Path) -> None:
+    """A deduction may be published as the points taken off or as a negative amount."""
+    criteria = ecoscore.loads(
+        """
+ecoscore = 1
+id = "d"
+title = "扣分"
+[inputs]
+base = "基础"
+late = "逾期"
+[indicator.base]
+points = 10
+[indicator.late]
+points = 5
+effect = "deduction"
+count = [{ of = "late", each = 0.5 }]
+"""
+    )
+    results = ecoscore.evaluate(criteria, [{"unit": "A", "base": "10", "late": "3"}])
+    for shown in ("1.5", "-1.5"):
+        path = published(tmp_path, f"unit,late,total\nA,{shown},8.5\n")
+        assert () == check(results, path)
+    (difference,) = check(results, published(tmp_path, "unit,late\nA,-2\n"))
+    assert ("-2", "1.5") == (difference.published, difference.computed)
+
+
 def test_grade_from_the_published_total(results: Results, tmp_path: Path) -> None:
     """A grade that is the band of a differing published total says so."""
     path = published(tmp_path, PUBLISHED.replace("丙县,30.0,良好", "丙县,35.0,优秀"))

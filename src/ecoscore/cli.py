@@ -231,19 +231,21 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    out = None if args.output is None else Path(args.output)
+    if out is not None:
+        # Usage is checked before anything is read: no work is done for a refused output.
+        if out.suffix.lower() not in OUTPUT_KINDS:
+            kind = out.suffix.lower() or "(none)"
+            raise UsageError(
+                f"{args.output}: unknown output kind {kind!r}; use " + ", ".join(OUTPUT_KINDS)
+            )
+        atomic.refuse_inputs(out, [args.criteria, args.data, *args.previous])
     criteria, results = _read(args)
     lang = _language(args, criteria)
-    if args.output is None:
+    if out is None:
         print(render_table(results, lang), end="")
         return EXIT_OK
-    out = Path(args.output)
     kind = out.suffix.lower()
-    if kind not in OUTPUT_KINDS:
-        raise UsageError(
-            f"{args.output}: unknown output kind {kind or '(none)'!r}; use "
-            + ", ".join(OUTPUT_KINDS)
-        )
-    atomic.refuse_inputs(out, [args.criteria, args.data, *args.previous])
     stamp = datetime.datetime.now(datetime.timezone.utc) if args.stamp else None
     manifest = build_manifest(
         command="score",
@@ -276,7 +278,6 @@ def _explain(args: argparse.Namespace) -> int:
     criteria, results = _read(args)
     lang = _language(args, criteria)
     unit = _find_unit(criteria, results, args.unit)
-
     print(explain(results, unit, lang), end="")
     return EXIT_OK
 
@@ -284,8 +285,7 @@ def _explain(args: argparse.Namespace) -> int:
 def _find_unit(criteria: Criteria, results: Results, name: str) -> str:
     if name in results.cards:
         return name
-    problems: list[Problem] = []
-    found = UnitIndex(criteria).resolve(Cell(name, Location()), problems)
+    found = UnitIndex(criteria).resolve(Cell(name, Location()), [])
     if found is not None and found in results.cards:
         return found
     options = [n for card in results for n in (card.unit, card.label.zh, card.label.en) if n]
@@ -305,7 +305,6 @@ def _template(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{args.output}: a template is an .xlsx workbook")
     atomic.refuse_inputs(out, [args.criteria])
-
     with atomic.atomic_path(out) as temporary:
         write_template(criteria, temporary, lang)
     print(_say("wrote", lang, path=args.output))
@@ -313,10 +312,19 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-
-    criteria, results = _read(args)
+    # The published table's problems are reported with the data's, in one go.
+    late: list[Problem] = []
+    try:
+        table = read_table(args.published, sheet=args.published_sheet, encoding=args.encoding)
+    except DataError as error:
+        late.extend(error.problems)
+    try:
+        criteria, results = _read(args)
+    except DataError as error:
+        raise DataError([*error.problems, *late]) from None
+    if late:
+        raise DataError(late)
     lang = _language(args, criteria)
-    table = read_table(args.published, sheet=args.published_sheet, encoding=args.encoding)
     outcome = verify(results, table)
     print(_say("compared", lang, items=", ".join(outcome.compared)))
     for difference in outcome.differences:

@@ -10,7 +10,8 @@ the order of the units. The steps, for every unit:
    every unit's value, then score (pass 2), applying missing-value and
    division-by-zero policies and the declared rounding of points;
 4. aggregate the tree bottom-up, round nodes and the total as declared;
-5. rank (``ecoscore.ranking``) and grade (``ecoscore.grading``).
+5. rank (``ecoscore.ranking``) and grade (``ecoscore.grading``);
+6. work out the summaries over all units and their groups (``ecoscore.summary``).
 
 Every problem found in the data is collected and raised together as one
 ``EvaluationError`` (or ``DataError`` for values that cannot be read).
@@ -32,6 +33,7 @@ from ecoscore.numbers import CONTEXT
 from ecoscore.results import IndicatorResult, Results, ScoreCard
 from ecoscore.rules.cohort import CohortError
 from ecoscore.submission import Submission, Value, read_period
+from ecoscore.summary import summarise
 
 __all__ = ["evaluate"]
 
@@ -138,7 +140,10 @@ class _Evaluation:
         cards = grading.grade_all(c, cards, envs, rankings, self.problems)
         if self.problems:
             raise EvaluationError(self.problems)
-        return Results(c, cards, rankings)
+        summaries = summarise(c, cards, envs, self.problems)
+        if self.problems:
+            raise EvaluationError(self.problems)
+        return Results(c, cards, rankings, summaries)
 
     # -- values --------------------------------------------------------------------
     def _environment(

@@ -40,10 +40,10 @@ def _holds(
     scope = {n: _scope_value(criteria, card, env, n) for n in rule.when.needs}
     if any(v is None for v in scope.values()):
         return None
-    try:
-        return bool(rule.when.evaluate(scope))
-    except EvaluationFailure:
-        return None
+    result = rule.when.evaluate(scope)  # an EvaluationFailure is the caller's to report
+    if not isinstance(result, bool):
+        raise EvaluationFailure(f"{rule.when.source} gives {result!r}, not true or false")
+    return result
 
 
 def _band(grades: Grades, total: Decimal) -> str:
@@ -54,7 +54,7 @@ def _band(grades: Grades, total: Decimal) -> str:
 
 
 def grade_unit(
-    criteria: Criteria, card: ScoreCard, env: Mapping[str, Any]
+    criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], problems: list[Problem]
 ) -> tuple[str | None, list[GradeStep]]:
     """A unit's grade before quotas, with every step that set or changed it."""
     grades = criteria.grades
@@ -68,9 +68,31 @@ def grade_unit(
         for rule in grades.rules:
             if rule.kind != kind:
                 continue
-            holds = _holds(criteria, rule, card, env)
+            try:
+                holds = _holds(criteria, rule, card, env)
+            except EvaluationFailure as exc:
+                problems.append(
+                    Problem(
+                        f"{card.unit}: {rule.key}: {rule.when.source}: {exc.message}",
+                        Location(criteria.path, key=rule.key),
+                    )
+                )
+                continue
             if holds is None:
+                missing = [
+                    n for n in rule.when.needs if _scope_value(criteria, card, env, n) is None
+                ]
+                what = ", ".join(missing)
                 if rule.if_missing == "skip":
+                    # Not applied, and said so: the trace shows why a rule did not bite.
+                    steps.append(
+                        GradeStep(
+                            rule.key,
+                            grade,
+                            grade,
+                            Label(f"缺{'、'.join(missing)},本条未适用", f"no {what}: not applied"),
+                        )
+                    )
                     continue
                 holds = kind in {"veto", "cap"}
             order, target = grades.order(grade), grades.order(rule.grade)
@@ -169,7 +191,7 @@ def grade_all(
     grades = criteria.grades
     if grades is None:
         return dict(cards)
-    graded = {u: grade_unit(criteria, card, envs[u]) for u, card in cards.items()}
+    graded = {u: grade_unit(criteria, card, envs[u], problems) for u, card in cards.items()}
     if grades.quotas:
         ident = grades.ranking or criteria.rankings[0].id
         ranking = next(r for r in rankings if r.id == ident)

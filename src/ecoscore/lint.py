@@ -8,9 +8,7 @@ worth a second look, each a ``Problem`` at its key:
 - an indicator or node with no label in either language, which every report then shows
   by its id;
 - two inputs or attributes with the same label, so that a data column named by that
-  label cannot be told apart;
-- a weight on a child of a node that does not weigh its children (a sum, a plain mean,
-  a min or a max), where it is ignored.
+  label cannot be told apart.
 """
 
 from __future__ import annotations
@@ -23,8 +21,6 @@ from ecoscore.model import Attribute, Criteria, Input
 from ecoscore.sourcemap import path_text
 
 __all__ = ["lint", "names_read"]
-
-_WEIGHING = ("weighted-mean", "geometric-mean")
 
 
 def _expression_names(expression: Expression | None) -> set[str]:
@@ -84,8 +80,7 @@ def lint(
     specs: list[Input | Attribute] = [*criteria.inputs.values(), *criteria.attributes.values()]
     for spec in specs:
         table = "inputs" if spec.id in criteria.inputs else "attributes"
-        for text in {spec.label.zh, spec.label.en} - {None}:
-            assert text is not None
+        for text in dict.fromkeys(t for t in (spec.label.zh, spec.label.en) if t):
             if text in seen and seen[text] != spec.id:
                 warnings.append(
                     Problem(
@@ -113,20 +108,6 @@ def lint(
                     'add zh = "…" and en = "…"',
                 )
             )
-        if node.aggregate in _WEIGHING:
-            continue
-        for kid in node.children:
-            child = criteria.indicators.get(kid) or criteria.nodes.get(kid)
-            if child is not None and child.weight is not None:
-                table = "indicator" if kid in criteria.indicators else "node"
-                warnings.append(
-                    Problem(
-                        f"the weight of {kid!r} is ignored: {node.id!r} is a {node.aggregate}"
-                        " (权重不起作用)",
-                        where(table, kid, "weight"),
-                        'use aggregate = "weighted-mean" on the parent, or drop the weight',
-                    )
-                )
     return tuple(warnings)
 
 

@@ -97,6 +97,27 @@ MISSING_POLICIES = ("error", "zero", "exclude", "previous")
 ZERO_DIVISION_POLICIES = ("error", "zero", "full", "exclude", "missing")
 
 
+#: Full-width punctuation typed by a Chinese input method where TOML wants ASCII.
+_FULL_WIDTH = {
+    "＝": "=",
+    "，": ",",
+    "：": ":",
+    "；": ";",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "［": "[",
+    "］": "]",
+    "｛": "{",
+    "｝": "}",
+    "（": "(",
+    "）": ")",
+    "．": ".",
+    "＃": "#",
+}
+
+
 def load(path: str | os.PathLike[str]) -> Criteria:
     """Load a criteria file; raise ``CriteriaError`` listing every problem in it."""
     name = os.fspath(path)
@@ -129,7 +150,9 @@ def loads(text: str, *, source: str = "<criteria>", _sha256: str | None = None) 
             # A Chinese key or text written bare: TOML bare keys are ASCII only.
             word = re.match(r"[^\s=.,\[\]{}\"']*", text[pos:])
             quoted = f'"{(word.group() if word else "") or text[pos]}"'
-            if text[pos].isspace():
+            if text[pos] in _FULL_WIDTH:
+                hint = f"full-width {text[pos]!r}: use the ASCII {_FULL_WIDTH[text[pos]]!r}"
+            elif text[pos].isspace():
                 hint = f"a space that is not ASCII (U+{ord(text[pos]):04X}) outside quotes"
             elif message == "Invalid value":
                 hint = f"text goes in quotes: {quoted}"
@@ -166,7 +189,7 @@ class _Document:
         r, doc = self.r, self.doc
         r.table(doc, (), _TOP_KEYS)
         version = r.required(doc, "ecoscore", ("ecoscore",))
-        if version is not None and version not in LANGUAGE_VERSIONS:
+        if version is not None and (type(version) is not int or version not in LANGUAGE_VERSIONS):
             r.problem(
                 ("ecoscore",),
                 f"unknown criteria language version {version!r}",
@@ -368,9 +391,8 @@ class _Document:
                 )
                 return
             state[name] = 1
-            for dep in sorted(
-                derived[name].expression.names | {n for n, _ in derived[name].expression.previous}
-            ):
+            # previous(x) reads last period's x, already known: not an edge of this period.
+            for dep in sorted(derived[name].expression.names):
                 if dep in derived:
                     visit(dep, [*trail, name])
             state[name] = 2
@@ -459,6 +481,19 @@ class _Document:
                 continue
             if effect != "score" and points is None and kind not in ("count",):
                 r.problem(p, f"a {effect} needs points (its most)")
+            if effect == "deduction" and kind == "deduct":
+                # A deduct rule gives the points left; as a deduction those would be taken off.
+                r.problem(
+                    (*p, "effect"),
+                    "a deduct rule gives the points left after its deductions, so as a "
+                    "deduction it would take off the points kept",
+                    'for "each … deducts …, at most …" use count with effect = "deduction"',
+                )
+            if points is not None and points < 0:
+                r.problem((*p, "points"), f"points are the most an item gives: {points} < 0")
+            for where, amount in rulebook.fixed_points(rule):
+                if points is not None and points >= 0 and not 0 <= amount <= points:
+                    r.problem((*p, *where), f"{amount} points is outside [0, {points}]")
             out[name] = Indicator(
                 id=name,
                 parent=parent,

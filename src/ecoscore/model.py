@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ecoscore.expr import Expression
 from ecoscore.numbers import Rounding
+
+if TYPE_CHECKING:  # summary imports this module
+    from ecoscore.summary import SummarySpec
 
 __all__ = [
     "ArgMax",
@@ -243,6 +246,7 @@ class Criteria:
     nodes: Mapping[str, Node] = attrs.field(factory=dict)
     grades: Grades | None = None
     rankings: tuple[RankingSpec, ...] = ()
+    summaries: tuple[SummarySpec, ...] = ()
     points_rounding: Rounding | None = None
     node_rounding: Rounding | None = None
     total_rounding: Rounding | None = None

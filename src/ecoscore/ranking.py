@@ -153,6 +153,9 @@ def _rank_one(
 def _scope_value(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name: str) -> Any:
     if name.startswith("previous(") or name in env:
         return env.get(name)
+    result = card.indicators.get(name)
+    if result is not None and result.points is None and result.label is not None:
+        return result.label  # an indicator that gives a class and no points reads as its class
     return ranked_value(criteria, card, env, name, "published")
 
 

@@ -65,7 +65,10 @@ class TableReader:
             allowed = list(allowed)
             for key in value:
                 if key not in allowed:
-                    self.problem((*path, key), "unknown key", did_you_mean(key, allowed))
+                    hint = did_you_mean(key, allowed)
+                    if hint is None and len(allowed) <= 16:
+                        hint = "allowed: " + ", ".join(allowed)
+                    self.problem((*path, key), "unknown key", hint)
         return value
 
     def required(self, table: Mapping[str, Any], key: str, path: Path) -> Any:

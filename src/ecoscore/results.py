@@ -25,6 +25,8 @@ __all__ = [
     "Ranking",
     "Results",
     "ScoreCard",
+    "Summary",
+    "SummaryFigure",
     "TraceStep",
 ]
 
@@ -174,12 +176,52 @@ class ScoreCard:
 
 
 @attrs.frozen
+class SummaryFigure:
+    """One figure of a summary: over every unit (``group`` ``None``) or over one group.
+
+    ``value`` is the published figure (after the summary's ``round``), ``raw`` the exact
+    one; both are ``None`` when no unit was considered (a share of nothing) or when a
+    formula gave a text. ``count`` is the units counted (``when`` held; for sums, means,
+    minima and maxima, the units whose value entered), ``considered`` the units considered
+    (the denominator of a share), ``left_out`` the units left out because an expression
+    read a value they lack. ``label`` is the class the summary's bands give the figure, or
+    the text a formula gave.
+    """
+
+    group: str | None
+    value: Decimal | None
+    raw: Decimal | None
+    count: int
+    considered: int
+    left_out: tuple[str, ...] = ()
+    label: str | None = None
+
+
+@attrs.frozen
+class Summary:
+    """A ``[summary.<id>]``: its figure over every unit, then one per group."""
+
+    id: str
+    label: Label
+    groups: tuple[SummaryFigure, ...]
+
+    def figure(self, group: str | None = None) -> SummaryFigure:
+        """The figure of ``group`` (``None``: over every unit); ``KeyError`` if none."""
+        for figure in self.groups:
+            if figure.group == group:
+                return figure
+        raise KeyError(group)
+
+
+@attrs.frozen
 class Results:
-    """An evaluation: the criteria, a score card per unit (sorted by unit id), rankings."""
+    """An evaluation: the criteria, a score card per unit (sorted by unit id), rankings,
+    and the summaries over the units."""
 
     criteria: Criteria
     cards: Mapping[str, ScoreCard]
     rankings: tuple[Ranking, ...] = ()
+    summaries: tuple[Summary, ...] = ()
 
     def __iter__(self) -> Iterator[ScoreCard]:
         return iter(self.cards.values())
@@ -195,4 +237,11 @@ class Results:
         for ranking in self.rankings:
             if ident is None or ranking.id == ident:
                 return ranking
+        raise KeyError(ident)
+
+    def summary(self, ident: str) -> Summary:
+        """A summary by id; ``KeyError`` if the criteria declare none by that id."""
+        for summary in self.summaries:
+            if summary.id == ident:
+                return summary
         raise KeyError(ident)

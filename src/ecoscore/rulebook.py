@@ -40,6 +40,19 @@ RULE_KEYS = (
 COHORT_KINDS = ("rank", "efficacy")
 
 
+def fixed_points(rule: Any) -> list[tuple[tuple[str | int, ...], Decimal]]:
+    """Every fixed number of points a rule can give, with its key path in the indicator:
+    they must lie within the indicator's [0, points]."""
+    if isinstance(rule, rules.Bands):
+        return [(("bands", i), b.points) for i, b in enumerate(rule.bands) if b.points is not None]
+    if isinstance(rule, (rules.Target, rules.Condition)):
+        otherwise = rule.missed if isinstance(rule, rules.Target) else rule.otherwise
+        return [(("else",), otherwise)]
+    if isinstance(rule, rules.Classify) and rule.points is not None:
+        return [(("classify", "points", k), v) for k, v in rule.points.items()]
+    return []
+
+
 def read_rule(
     r: TableReader,
     kind: str | None,

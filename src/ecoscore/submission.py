@@ -187,7 +187,40 @@ def read_period(
 ) -> dict[str, tuple[Submission, dict[str, Value]]]:
     """Every unit's submission and typed values; problems are appended to ``problems``."""
     out: dict[str, tuple[Submission, dict[str, Value]]] = {}
+    if isinstance(records, (Mapping, str, bytes)):
+        # A common slip: one record, or a flat list given where periods were meant.
+        problems.append(
+            Problem(
+                "expected a list of records (one mapping per unit), got "
+                + ("a mapping" if isinstance(records, Mapping) else "a text"),
+                Location(source),
+                "previous= takes a list of periods, each a list of records"
+                if "previous" in source
+                else None,
+            )
+        )
+        return out
+    known = {*criteria.inputs, *criteria.attributes, *UNIT_KEYS}
     for i, record in enumerate(records):
+        if not isinstance(record, (Mapping, Submission)):
+            problems.append(
+                Problem(
+                    f"a record is a mapping of names to values, not a {type(record).__name__}",
+                    Location(source, key=f"[{i}]"),
+                )
+            )
+            continue
+        if not isinstance(record, Submission):
+            for key in record:
+                if key not in known:
+                    # A mistyped name would otherwise be read as a missing value.
+                    problems.append(
+                        Problem(
+                            f"unknown name {key!r}: not an input or attribute of the criteria",
+                            Location(source, key=f"[{i}].{key}"),
+                            did_you_mean(str(key), [*criteria.inputs, *criteria.attributes]),
+                        )
+                    )
         sub = as_submission(record, i, source)
         if not sub.unit:
             problems.append(Problem("a row with no unit name", sub.origin))

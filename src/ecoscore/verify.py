@@ -256,9 +256,14 @@ class _Verifier:
         self, card: ScoreCard, cell: Cell, item: str, published: Decimal, earlier: list[Difference]
     ) -> Difference | None:
         kind, _, ident = item.partition(":")
+        shown = format(published, "f")
         if kind == "indicator":
             res = card.indicators[ident]
             exact, computed, declared = res.raw_points, res.points, res.rounding
+            if self.criteria.indicators[ident].effect == "deduction" and published < 0:
+                # A deduction published as it enters the sum (−1.50) rather than as the
+                # points taken off (1.50): compare it the same way.
+                published = -published
         else:
             node = card.nodes[ident or TOTAL]
             exact, computed, declared = node.raw, node.value, node.rounding
@@ -277,9 +282,7 @@ class _Verifier:
             )
         if kind == "total" and not notes:
             notes.extend(unrounded_sum_notes(self.criteria, card, published))
-        return Difference(
-            card.unit, item, format(published, "f"), _text(computed), cell.location, tuple(notes)
-        )
+        return Difference(card.unit, item, shown, _text(computed), cell.location, tuple(notes))
 
     def _grade(
         self, card: ScoreCard, cell: Cell, published_total: Decimal | None

@@ -14,6 +14,7 @@ data a result came from is a mistake no user means to make.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -63,24 +64,38 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """A temporary path next to ``target``; on a clean exit it replaces ``target``.
 
     For writers that want a path (openpyxl's ``Workbook.save``). On an exception the
-    temporary file is removed and ``target`` is left untouched.
+    temporary file is removed and ``target`` is left untouched. An ``OSError`` names
+    ``target``, never the temporary file, and a read-only ``target`` is not replaced,
+    as opening it for writing would not.
     """
     final = Path(target)
-    # mkstemp creates the file (no race with another writer); the suffix is kept
-    # because some writers look at it.
-    handle, name = tempfile.mkstemp(
-        dir=final.parent, prefix=f".{final.name}.", suffix=f".tmp{final.suffix}"
-    )
+    if final.exists() and not os.access(final, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(final))
+    try:
+        # mkstemp creates the file (no race with another writer); the suffix is kept
+        # because some writers look at it.
+        handle, name = tempfile.mkstemp(
+            dir=final.parent, prefix=f".{final.name}.", suffix=f".tmp{final.suffix}"
+        )
+    except OSError as error:
+        raise _about(error, final) from None
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
         os.chmod(temporary, _mode_for(final))
         os.replace(temporary, final)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             temporary.unlink()
+        if isinstance(error, OSError) and error.filename in (name, temporary):
+            raise _about(error, final) from None
         raise
+
+
+def _about(error: OSError, target: Path) -> OSError:
+    """The same error, about the target file."""
+    return type(error)(error.errno, error.strerror, os.fspath(target))
 
 
 def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:

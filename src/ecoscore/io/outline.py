@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecoscore.io.render_common import aggregate_name, grade_text, tree
+from ecoscore.io.render_common import aggregate_name, grade_text, name_of, tree
 from ecoscore.model import Criteria, Indicator
 from ecoscore.rules.base import fmt
 
@@ -68,8 +68,8 @@ def outline(criteria: Criteria, lang: str = "zh") -> list[str]:
     points = "分" if lang == "zh" else " pts"
     for item in tree(criteria):
         thing: Any = item.node or item.indicator
-        label = thing.label.text(lang, "")
-        parts = [f"{'  ' * item.depth}{item.id}" + (f"  {label}" if label else "")]
+        label = name_of(criteria, item.id, lang)
+        parts = [f"{'  ' * item.depth}{item.id}" + (f"  {label}" if label != item.id else "")]
         if thing.points is not None:
             parts.append(f"{fmt(thing.points)}{points}")
         if thing.weight is not None:

@@ -318,7 +318,7 @@ def grade_text(criteria: Criteria, grade: str | None, lang: str = "zh") -> str:
 
 def changing_step(card: ScoreCard) -> GradeStep | None:
     """The last grade step that changed the band's grade, or ``None``."""
-    changes = [s for s in card.grade_steps if s.rule != "band"]
+    changes = [s for s in card.grade_steps if s.rule != "band" and s.before != s.after]
     return changes[-1] if changes else None
 
 

@@ -257,7 +257,7 @@ def _changes(results: Results, lang: str) -> Iterator[str]:
     yield "<tbody>"
     for unit in changed:
         for step in results[unit].grade_steps:
-            if step.rule == "band":
+            if step.rule == "band" or step.before == step.after:
                 continue
             before = _chip(grade_colour(c, step.before), grade_text(c, step.before, lang))
             after = _chip(grade_colour(c, step.after), grade_text(c, step.after, lang))

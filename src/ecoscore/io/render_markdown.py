@@ -110,7 +110,7 @@ def _changes(results: Results, lang: str) -> Iterator[str]:
     yield _row(["---"] * 5)
     for unit in changed:
         for step in results[unit].grade_steps:
-            if step.rule == "band":
+            if step.rule == "band" or step.before == step.after:
                 continue
             yield _row(
                 [

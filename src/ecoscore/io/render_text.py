@@ -81,7 +81,7 @@ def render_table(results: Results, lang: str = "zh") -> str:
         lines += ["", word("grade_changes", lang) + colon(lang).strip()]
         for unit, card in changes:
             for step in card.grade_steps:
-                if step.rule != "band":
+                if step.rule != "band" and step.before != step.after:
                     lines.append(
                         "  "
                         + _grade_change(

@@ -98,6 +98,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.columns = ColumnIndex(criteria)
         self.units = UnitIndex(criteria)
+        self.unknown: set[str] = set()
         # period → unit → (values, locations, origin)
         self.records: dict[
             str | None, dict[str, tuple[dict[str, Any], dict[str, Location], Location]]
@@ -231,7 +232,13 @@ class _Reader:
                     Problem("a row with no unit name (缺少单位名称)", _row_location(cell.location))
                 )
             return None
-        return self.units.resolve(cell, self.problems)
+        found: list[Problem] = []
+        unit = self.units.resolve(cell, found)
+        if found and cell.text not in self.unknown:
+            # An unknown unit is reported once, not on each of its rows in a long table.
+            self.problems.extend(found)
+            self.unknown.add(cell.text)
+        return unit
 
     def _period(self, row: tuple[Cell, ...], period_col: int | None) -> str | None:
         if period_col is None:
@@ -324,7 +331,8 @@ def _natural(name: str | None) -> tuple[tuple[int, Decimal | str], ...]:
     """A sort key that compares the digit runs of a period's name as numbers."""
     if name is None:
         return ()
-    return tuple((0, Decimal(p)) if p.isdigit() else (1, p) for p in _DIGITS.split(name) if p)
+    parts = _DIGITS.split(name)
+    return tuple((0, Decimal(p)) if p.isascii() and p.isdigit() else (1, p) for p in parts if p)
 
 
 def _row_location(location: Location) -> Location:

@@ -27,8 +27,10 @@ XLSX
     (``0.1`` stays ``0.1``), integral ones without ``.0`` and never in exponent form;
     ``true``/``false``; dates in ISO 8601. A typed number comes back as shown, since
     Excel keeps 15 significant digits; a formula's result keeps its binary noise
-    (``=0.1+0.7`` is ``0.7999999999999999``, which Excel shows as 0.8). Locations are
-    sheet cells: ``data.xlsx:Sheet1!D7``.
+    (``=0.1+0.7`` is ``0.7999999999999999``, which Excel shows as 0.8). A number in a
+    percentage format is read as shown: Excel stores a typed ``95.5%`` as 0.955, which
+    reads as ``95.5%`` (95.5 to ``parse_number``), as the same cell saved to CSV would.
+    Locations are sheet cells: ``data.xlsx:Sheet1!D7``.
 JSON
     A list of objects, one a row, or ``{"units": [...]}``; the header is every key in the
     order first seen. Numbers keep the text they were written with (``0.1`` is ``"0.1"``).
@@ -237,7 +239,10 @@ def _read_xlsx(source: str, data: bytes, sheet: str | None) -> Table:
         # trusts it and silently drops the cells outside it.
         worksheet.reset_dimensions()
         try:
-            values = [[(cell.value, cell.data_type) for cell in row] for row in worksheet.rows]
+            values = [
+                [(cell.value, _kind_of(cell.data_type, cell.number_format)) for cell in row]
+                for row in worksheet.rows
+            ]
         except unreadable as error:
             raise _unreadable_workbook(source, error) from None
     finally:
@@ -284,6 +289,14 @@ def _pick_sheet(source: str, workbook: openpyxl.Workbook, wanted: str | None) ->
     return found
 
 
+def _kind_of(data_type: str, number_format: str | None) -> str:
+    # A number shown as a percentage holds the fraction: Excel stores a typed "95%" as
+    # 0.95. It is read as shown ("95%"), as a CSV saved from the sheet would have it.
+    if data_type == "n" and number_format is not None and "%" in number_format:
+        return "%"
+    return data_type
+
+
 def _xlsx_cell(value: object, data_type: str, location: Location, problems: list[Problem]) -> Cell:
     if data_type == "e":
         problems.append(Problem(f"Excel error value {value} in a cell", location, _ERROR_HINT))
@@ -302,6 +315,8 @@ def _xlsx_cell(value: object, data_type: str, location: Location, problems: list
     else:
         # int, Decimal, and a timedelta (a cell formatted as a duration) read as str().
         text = str(value)
+    if data_type == "%" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = format((Decimal(text) * 100).normalize(), "f") + "%"
     return Cell(text, location)
 
 
