@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import ecoscore
-from ecoscore import CriteriaError, Criteria, Results, ScoreCard
+from ecoscore import Criteria, CriteriaError, Results, ScoreCard
 
 CRITERIA = """
 ecoscore = 1

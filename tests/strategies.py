@@ -47,23 +47,46 @@ def typed_numbers(draw: st.DrawFn) -> tuple[str, Decimal]:
 import copy  # noqa: E402  (sections are appended independently)
 import json  # noqa: E402
 import re  # noqa: E402
-from collections.abc import Mapping, Sequence  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
 from typing import Any  # noqa: E402
 
 import attrs  # noqa: E402
 
 #: Rule kinds whose points never fall when their input gets better.
 MONOTONE_KINDS = (
-    "target", "condition", "linear", "formula", "proximity", "deduct", "bands",
-    "piecewise", "classify", "count", "rank", "efficacy", "plain",
+    "target",
+    "condition",
+    "linear",
+    "formula",
+    "proximity",
+    "deduct",
+    "bands",
+    "piecewise",
+    "classify",
+    "count",
+    "rank",
+    "efficacy",
+    "plain",
 )
 #: Every rounding mode, as criteria name them.
 ROUNDING_MODES = ("half-up", "half-even", "ceiling", "floor", "down", "float")
 #: The tie styles of a ranking.
 RANK_STYLES = ("competition", "dense", "ordinal", "fractional")
 #: Unit names, Chinese and plain, as submissions carry them.
-UNIT_NAMES = ("章贡区", "南康区", "赣县区", "信丰县", "大余县", "上犹县", "崇义县", "安远县",
-              "A", "B", "C", "D")
+UNIT_NAMES = (
+    "章贡区",
+    "南康区",
+    "赣县区",
+    "信丰县",
+    "大余县",
+    "上犹县",
+    "崇义县",
+    "安远县",
+    "A",
+    "B",
+    "C",
+    "D",
+)
 _GRADES = ("优秀", "良好", "合格", "不合格")
 
 KeyPath = tuple[str | int, ...]
@@ -160,11 +183,19 @@ def without_key(document: Mapping[str, Any], path: KeyPath) -> dict[str, Any]:
 # -- numbers ---------------------------------------------------------------------------------
 
 
-def _dec(draw: st.DrawFn, low: Decimal | int | str, high: Decimal | int | str,
-         places: int) -> Decimal:
+def _dec(
+    draw: st.DrawFn, low: Decimal | int | str, high: Decimal | int | str, places: int
+) -> Decimal:
     """A Decimal in ``[low, high]`` with at most ``places`` places."""
-    return draw(st.decimals(min_value=Decimal(low), max_value=Decimal(high), places=places,
-                            allow_nan=False, allow_infinity=False))
+    return draw(
+        st.decimals(
+            min_value=Decimal(low),
+            max_value=Decimal(high),
+            places=places,
+            allow_nan=False,
+            allow_infinity=False,
+        )
+    )
 
 
 def _rounding(draw: st.DrawFn) -> str:
@@ -174,15 +205,28 @@ def _rounding(draw: st.DrawFn) -> str:
 
 def _cuts(draw: st.DrawFn, low: Decimal, high: Decimal, count: int) -> list[Decimal]:
     """``count`` distinct increasing numbers in ``[low, high]``, two places."""
-    values = draw(st.lists(st.decimals(min_value=low, max_value=high, places=2),
-                           min_size=count, max_size=count, unique=True))
+    values = draw(
+        st.lists(
+            st.decimals(min_value=low, max_value=high, places=2),
+            min_size=count,
+            max_size=count,
+            unique=True,
+        )
+    )
     return sorted(values)
 
 
 def _levels(draw: st.DrawFn, points: Decimal, count: int, rising: bool) -> list[Decimal]:
     """``count`` points in ``[0, points]``, non-decreasing when ``rising``."""
-    values = sorted(draw(st.lists(st.decimals(min_value=Decimal(0), max_value=points,
-                                              places=1), min_size=count, max_size=count)))
+    values = sorted(
+        draw(
+            st.lists(
+                st.decimals(min_value=Decimal(0), max_value=points, places=1),
+                min_size=count,
+                max_size=count,
+            )
+        )
+    )
     return values if rising else values[::-1]
 
 
@@ -225,8 +269,7 @@ class _Builder:
         points = Decimal(draw(st.integers(1, 30)))
         up = draw(st.booleans())  # whether a larger value earns more points
         here: KeyPath = ("indicator", ident)
-        spec: dict[str, Any] = {"zh": f"指标{ident}", "en": f"indicator {ident}",
-                                "points": points}
+        spec: dict[str, Any] = {"zh": f"指标{ident}", "en": f"indicator {ident}", "points": points}
         if effect != "score":
             spec["effect"] = effect
             if kind != "count":  # a count is capped by its items without points
@@ -248,9 +291,14 @@ class _Builder:
             a = _dec(draw, low, high, 2)
             b = a + _dec(draw, "0.01", 50, 2)
             if kind == "linear":
-                spec["linear"] = {"zero_at": a, "full_at": b} if up else {"zero_at": b, "full_at": a}
-                self.required += [(*here, "points"), (*here, "linear", "zero_at"),
-                                  (*here, "linear", "full_at")]
+                spec["linear"] = (
+                    {"zero_at": a, "full_at": b} if up else {"zero_at": b, "full_at": a}
+                )
+                self.required += [
+                    (*here, "points"),
+                    (*here, "linear", "zero_at"),
+                    (*here, "linear", "full_at"),
+                ]
             else:
                 spec["proximity"] = {"best": b, "worst": a} if up else {"best": a, "worst": b}
                 self.required += [(*here, "proximity", "best"), (*here, "proximity", "worst")]
@@ -266,8 +314,7 @@ class _Builder:
                 spec["deduct"]["per"] = _dec(draw, "0.5", 10, 1)
             if draw(st.booleans()):
                 spec["deduct"]["whole_units"] = draw(st.booleans())
-            self.required += [(*here, "points"), (*here, "deduct", side),
-                              (*here, "deduct", "each")]
+            self.required += [(*here, "points"), (*here, "deduct", side), (*here, "deduct", "each")]
         elif kind == "bands":
             spec["bands"] = self._bands(here, low, high, points, up)
         elif kind == "piecewise":
@@ -275,10 +322,10 @@ class _Builder:
             levels = _levels(draw, points, n, up)
             spec["piecewise"] = {"breakpoints": _cuts(draw, low, high, n), "values": levels}
             if draw(st.booleans()):
-                spec["piecewise"]["beyond"] = (_dec(draw, levels[-1], points, 1) if up
-                                               else _dec(draw, 0, levels[-1], 1))
-            self.required += [(*here, "piecewise", "breakpoints"),
-                              (*here, "piecewise", "values")]
+                spec["piecewise"]["beyond"] = (
+                    _dec(draw, levels[-1], points, 1) if up else _dec(draw, 0, levels[-1], 1)
+                )
+            self.required += [(*here, "piecewise", "breakpoints"), (*here, "piecewise", "values")]
         elif kind == "classify":
             spec["classify"] = self._classify(here, x, points)
             up = False  # limits are upper limits: a smaller value is a better class
@@ -294,17 +341,23 @@ class _Builder:
             spec["count"] = items
             up = True
         elif kind == "rank":
-            spec["rank"] = {"better": "higher" if up else "lower",
-                            "step": _dec(draw, "0.5", 5, 1),
-                            "floor": _dec(draw, 0, points / 2, 0),
-                            "ties": draw(st.sampled_from(("competition", "dense")))}
+            spec["rank"] = {
+                "better": "higher" if up else "lower",
+                "step": _dec(draw, "0.5", 5, 1),
+                "floor": _dec(draw, 0, points / 2, 0),
+                "ties": draw(st.sampled_from(("competition", "dense"))),
+            }
             self.required.append((*here, "rank", "step"))
         elif kind == "plain":
             up = True  # the points are the value itself
         elif kind == "efficacy":
             base = _dec(draw, 0, 90, 0)
-            spec["efficacy"] = {"better": "higher" if up else "lower", "base": base,
-                                "span": 100 - base, "when_all_equal": _dec(draw, base, 100, 1)}
+            spec["efficacy"] = {
+                "better": "higher" if up else "lower",
+                "base": base,
+                "span": 100 - base,
+                "when_all_equal": _dec(draw, base, 100, 1),
+            }
         if kind not in ("condition", "formula", "count", "classify"):
             reads = [self._value(spec, ident, x, scale=kind != "plain")]
         if kind in ("plain", "linear", "bands") and draw(st.booleans()):
@@ -340,8 +393,9 @@ class _Builder:
         self.required.append(("indicator", ident, "value"))
         return x
 
-    def _bands(self, here: KeyPath, low: Decimal, high: Decimal, points: Decimal,
-               up: bool) -> list[dict[str, Any]]:
+    def _bands(
+        self, here: KeyPath, low: Decimal, high: Decimal, points: Decimal, up: bool
+    ) -> list[dict[str, Any]]:
         draw = self.draw
         cuts = _cuts(draw, low, high, draw(st.integers(1, 4)))
         levels = _levels(draw, points, len(cuts) + 1, up)
@@ -371,17 +425,25 @@ class _Builder:
         classes = ["I", "II", "III"]
         levels = _levels(self.draw, points, 4, rising=False)
         self.required += [(*here, "classify", "classes"), (*here, "classify", "worse")]
-        return {"classes": classes, "worse": "劣Ⅴ",
-                "at_most": {x: _cuts(draw, low, high, 3)},
-                "points": dict(zip([*classes, "劣Ⅴ"], levels, strict=True))}
+        return {
+            "classes": classes,
+            "worse": "劣Ⅴ",
+            "at_most": {x: _cuts(draw, low, high, 3)},
+            "points": dict(zip([*classes, "劣Ⅴ"], levels, strict=True)),
+        }
 
 
 # -- the tree ----------------------------------------------------------------------------
 
 
-def _children(b: _Builder, parent: str, aggregate: str, depth: int,
-              nodes: dict[str, dict[str, Any]], indicators: dict[str, dict[str, Any]]
-              ) -> tuple[list[str], Decimal | None]:
+def _children(
+    b: _Builder,
+    parent: str,
+    aggregate: str,
+    depth: int,
+    nodes: dict[str, dict[str, Any]],
+    indicators: dict[str, dict[str, Any]],
+) -> tuple[list[str], Decimal | None]:
     """Children for ``parent``; returns their ids and the sum of their points (or None)."""
     draw = b.draw
     ids: list[str] = []
@@ -390,8 +452,9 @@ def _children(b: _Builder, parent: str, aggregate: str, depth: int,
         weight = _dec(draw, "0.5", 5, 1) if aggregate == "weighted-mean" else None
         if depth < 2 and draw(st.integers(0, 3)) == 0:
             ident = b.fresh("n")
-            child_aggregate = draw(st.sampled_from(
-                ("sum", "sum", "mean", "weighted-mean", "min", "max", "formula")))
+            child_aggregate = draw(
+                st.sampled_from(("sum", "sum", "mean", "weighted-mean", "min", "max", "formula"))
+            )
             spec: dict[str, Any] = {"zh": f"节点{ident}", "parent": parent}
             nodes[ident] = spec
             kids, points = _children(b, ident, child_aggregate, depth + 1, nodes, indicators)
@@ -462,14 +525,21 @@ def criteria_documents(draw: st.DrawFn) -> GeneratedCriteria:
     document["grades"] = {"bands": bands, "quota": {_GRADES[0]: "50%"}, "quota_ties": "keep"}
     any_input = draw(st.sampled_from(sorted(b.inputs)))
     mid = _dec(draw, *b.ranges[any_input], 2)
-    document["veto"] = [{"when": f"{any_input} > {mid}", "grade": _GRADES[-1],
-                         "why": {"zh": "否决", "en": "veto"}}]
+    document["veto"] = [
+        {"when": f"{any_input} > {mid}", "grade": _GRADES[-1], "why": {"zh": "否决", "en": "veto"}}
+    ]
     document["cap"] = [{"when": f"{any_input} < {mid}", "grade": _GRADES[1]}]
-    document["precondition"] = [{"requires": f"total >= 0", "grade": _GRADES[0]}]
-    b.required += [("grades", "bands"), *(("grades", "bands", i, "grade") for i in range(4)),
-                   ("veto", 0, "when"), ("veto", 0, "grade"), ("cap", 0, "when"),
-                   ("cap", 0, "grade"), ("precondition", 0, "requires"),
-                   ("precondition", 0, "grade")]
+    document["precondition"] = [{"requires": "total >= 0", "grade": _GRADES[0]}]
+    b.required += [
+        ("grades", "bands"),
+        *(("grades", "bands", i, "grade") for i in range(4)),
+        ("veto", 0, "when"),
+        ("veto", 0, "grade"),
+        ("cap", 0, "when"),
+        ("cap", 0, "grade"),
+        ("precondition", 0, "requires"),
+        ("precondition", 0, "grade"),
+    ]
     document["ranking"] = {style: {"ties": style} for style in RANK_STYLES}
     document["ranking"]["tie-broken"] = {"tie_break": [{"by": any_input, "order": "ascending"}]}
     b.required.append(("ranking", "tie-broken", "tie_break", 0, "by"))
@@ -491,22 +561,31 @@ def scored_cases(draw: st.DrawFn, min_units: int = 1, max_units: int = 6) -> Sco
     """Generated criteria and 1–6 units' rows within every input's range; some units
     copy another's figures, so that ties happen."""
     criteria = draw(criteria_documents())
-    units = draw(st.lists(st.sampled_from(UNIT_NAMES), min_size=min_units,
-                          max_size=max_units, unique=True))
+    units = draw(
+        st.lists(st.sampled_from(UNIT_NAMES), min_size=min_units, max_size=max_units, unique=True)
+    )
     figures: list[dict[str, Decimal]] = []
     for _ in units:
         if figures and draw(st.integers(0, 2)) == 0:
             figures.append(dict(draw(st.sampled_from(figures))))
             continue
-        figures.append({name: _dec(draw, low, high, draw(st.integers(0, 3)))
-                        for name, (low, high) in criteria.ranges.items()})
-    rows = tuple({"unit": unit, **{k: _cell(draw, v) for k, v in values.items()}}
-                 for unit, values in zip(units, figures, strict=True))
+        figures.append(
+            {
+                name: _dec(draw, low, high, draw(st.integers(0, 3)))
+                for name, (low, high) in criteria.ranges.items()
+            }
+        )
+    rows = tuple(
+        {"unit": unit, **{k: _cell(draw, v) for k, v in values.items()}}
+        for unit, values in zip(units, figures, strict=True)
+    )
     return ScoredCase(criteria, rows)
 
 
 @st.composite
-def improvements(draw: st.DrawFn, case: ScoredCase) -> tuple[str, str, tuple[Mapping[str, Any], ...]]:
+def improvements(
+    draw: st.DrawFn, case: ScoredCase
+) -> tuple[str, str, tuple[Mapping[str, Any], ...]]:
     """One unit, one input, and the rows with that input made better (or kept equal)
     for that unit, within its range."""
     index = draw(st.integers(0, len(case.rows) - 1))
@@ -520,8 +599,6 @@ def improvements(draw: st.DrawFn, case: ScoredCase) -> tuple[str, str, tuple[Map
     rows = list(case.rows)
     rows[index] = {**rows[index], name: format(better, "f")}
     return str(case.rows[index]["unit"]), name, tuple(rows)
-
-
 
 
 # -- numbers and roundings (test_numbers) -------------------------------------------------

@@ -551,6 +551,18 @@ def test_verify_reports_differences_with_exit_3(
     assert "2 of 3 units differ from the published figures" == lines[-1]
 
 
+def test_verify_reports_data_and_table_problems_together(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    """A bad data file and an unreadable published table are reported in one run."""
+    bad = files / "bad.csv"
+    bad.write_text("unit,pm25\n甲区,x\n", encoding="utf-8")
+    code, _, err = run(capsys, "verify", files / "demo.toml", bad, files / "none.csv")
+    assert EXIT_INPUT == code
+    assert f"{bad}:2:2: 甲区: pm25" in err
+    assert f"{files / 'none.csv'}: no such file" in err
+
+
 # --- the flagship example ------------------------------------------------------------------
 
 

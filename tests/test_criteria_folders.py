@@ -56,8 +56,9 @@ def test_valid_criteria_give_the_expected_results(path: Path) -> None:
     """Each valid criteria file loads, and its rows score, grade and rank as expected."""
     case = json.loads(path.with_name(path.stem + ".rows.json").read_text(encoding="utf-8"))
     criteria = ecoscore.load(path)
-    results = ecoscore.evaluate(criteria, case["rows"], previous=case.get("previous", ()),
-                                source=path.stem + ".rows.json")
+    results = ecoscore.evaluate(
+        criteria, case["rows"], previous=case.get("previous", ()), source=path.stem + ".rows.json"
+    )
     assert sorted(case["expected"]) == sorted(card.unit for card in results)
     for unit, expected in case["expected"].items():
         actual = {key: _actual(results, results[unit], key) for key in expected}

@@ -1,5 +1,6 @@
 """The real indices in criteria/: China's hourly AQI, the city air composite index, the
-US EPA AQI, the GB 3838 water class with the good-section share, and an EPI-style index.
+US EPA AQI, the GB 3838 water class with the rivers' good-section shares and status, and an
+EPI-style index.
 
 The AQI is checked against every published station-hour of tests/fixtures/cnemc/ that has
 all its inputs (283 rows, real CNEMC data); the others against their published worked
@@ -34,7 +35,6 @@ EXAMPLE_OF = {
     "cn-city-air-composite-index-rounded-terms": "cn-city-air-composite-index/jiangxi-cities.csv",
     "us-epa-aqi-2024": "us-epa-aqi-2024/sites.csv",
     "gb3838-water-class": "gb3838-water-class/sections.csv",
-    "gb3838-good-section-share": "gb3838-water-class/rivers.csv",
     "epi-style-composite": "epi-style-composite/regions.csv",
 }
 
@@ -446,34 +446,56 @@ def test_water_class_worst_item_wins(
 
 
 def test_river_counts_come_from_the_sections() -> None:
-    """The rivers' section counts are what the sections' classes add up to."""
+    """The sections summary counts each river's sections, and the shares count their classes."""
     sections = score_example("gb3838-water-class")
     with (EXAMPLES / "gb3838-water-class" / "sections.csv").open(encoding="utf-8") as f:
         river_of = {row["unit"]: row["river"] for row in csv.DictReader(f)}
-    counted: dict[str, list[int]] = {}
+    counted: dict[str | None, list[int]] = {}
     for card in sections:
         label = card.indicators["water_class"].label
-        count = counted.setdefault(river_of[card.unit], [0, 0, 0])
-        count[0] += 1
-        count[1] += label in ("Ⅰ", "Ⅱ", "Ⅲ")
-        count[2] += label == "劣Ⅴ"
-    with (EXAMPLES / "gb3838-water-class" / "rivers.csv").open(encoding="utf-8") as f:
-        published = {
-            row["unit"]: [int(row["sections"]), int(row["good_sections"]), int(row["worse_than_v"])]
-            for row in csv.DictReader(f)
-        }
-    assert published == counted
+        for group in (None, river_of[card.unit]):
+            count = counted.setdefault(group, [0, 0, 0])
+            count[0] += 1
+            count[1] += label in ("Ⅰ", "Ⅱ", "Ⅲ")
+            count[2] += label == "劣Ⅴ"
+    summarised = {
+        f.group: [
+            f.considered,
+            sections.summary("good_share").figure(f.group).count,
+            sections.summary("worse_v_share").figure(f.group).count,
+        ]
+        for f in sections.summary("sections").groups
+    }
+    assert counted == summarised
 
 
 def test_river_good_share_and_grade() -> None:
-    """Each river's share of Ⅰ–Ⅲ sections (2 places) and its class-proportion grade."""
-    results = score_example("gb3838-good-section-share")
-    actual = {c.unit: (str(c.indicators["good_share"].points), c.grade) for c in results}
+    """Each river's share of Ⅰ–Ⅲ and of 劣Ⅴ sections (2 places) and its class-proportion
+    status, and the same over all sixteen sections."""
+    results = score_example("gb3838-water-class")
+    actual = {
+        f.group: (
+            str(f.value),
+            str(results.summary("worse_v_share").figure(f.group).value),
+            results.summary("status").figure(f.group).label,
+        )
+        for f in results.summary("good_share").groups
+    }
     assert {
-        "章江": ("83.33", "良好"),
-        "贡江": ("60.00", "中度污染"),
-        "桃江": ("100.00", "优"),
+        None: ("81.25", "6.25", "良好"),
+        "桃江": ("100.00", "0.00", "优"),
+        "章江": ("83.33", "0.00", "良好"),
+        "贡江": ("60.00", "20.00", "中度污染"),
     } == actual
+
+
+def river(sections: int, good: int, worse: int) -> list[dict[str, str]]:
+    """A river of ``sections`` sections: ``good`` in class Ⅰ, ``worse`` in 劣Ⅴ (COD 45),
+    the others in class Ⅳ (COD 25)."""
+    cods = ["9"] * good + ["45"] * worse + ["25"] * (sections - good - worse)
+    return [
+        {"unit": f"s{k}", "river": "r", **CLEAN_WATER, "cod": cod} for k, cod in enumerate(cods)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -485,15 +507,13 @@ def test_river_good_share_and_grade() -> None:
         (5, 3, 1, "中度污染"),  # 劣Ⅴ 20 % exactly
         (10, 5, 4, "重度污染"),  # 劣Ⅴ 40 % exactly
         (10, 5, 3, "中度污染"),
+        (4, 4, 0, "断面少于5个"),  # the class-proportion method needs 5 sections
     ],
 )
 def test_good_share_grade_bounds(sections: int, good: int, worse: int, grade: str) -> None:
-    """The grade bounds of 环办〔2011〕22号: 90 and 75 % of Ⅰ–Ⅲ, 20 and 40 % of 劣Ⅴ, inclusive."""
-    results = ecoscore.evaluate(
-        load("gb3838-good-section-share"),
-        [{"unit": "r", "sections": sections, "good_sections": good, "worse_than_v": worse}],
-    )
-    assert grade == results["r"].grade
+    """The status bounds of 环办〔2011〕22号: 90 and 75 % of Ⅰ–Ⅲ, 20 and 40 % of 劣Ⅴ, inclusive."""
+    results = ecoscore.evaluate(load("gb3838-water-class"), river(sections, good, worse))
+    assert grade == results.summary("status").figure("r").label
 
 
 # -- EPI-style composite ---------------------------------------------------------------------

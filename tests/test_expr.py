@@ -22,8 +22,9 @@ _NAMES = {"a", "b", "flag", "kind", "found", "fixed"}
 
 
 def _compile(source: str) -> Expression:
-    return compile_expression(source, _NAMES.__contains__,
-                              lambda n: "did you mean 'a'?" if n == "aa" else None)
+    return compile_expression(
+        source, _NAMES.__contains__, lambda n: "did you mean 'a'?" if n == "aa" else None
+    )
 
 
 def _eval(source: str, **values: Any) -> Any:
@@ -46,15 +47,21 @@ def test_an_expression_lists_the_names_it_reads() -> None:
 def test_a_single_name_is_a_plain_lookup() -> None:
     """An expression that is one name (or one previous value) is marked plain."""
     assert ("a", "previous(a)", None) == (
-        _compile("a").plain, _compile("previous(a)").plain, _compile("a + 1").plain)
+        _compile("a").plain,
+        _compile("previous(a)").plain,
+        _compile("a + 1").plain,
+    )
 
 
 @pytest.mark.parametrize(
     ("source", "values", "expected"),
     [
         ("fixed / found * 100", {"fixed": Decimal(3), "found": Decimal(4)}, Decimal(75)),
-        ("a / b", {"a": Decimal(2), "b": Decimal(3)},
-         Decimal("0.6666666666666666666666666666666667")),
+        (
+            "a / b",
+            {"a": Decimal(2), "b": Decimal(3)},
+            Decimal("0.6666666666666666666666666666666667"),
+        ),
         ("min(a, b)", {"a": Decimal(2), "b": Decimal(3)}, Decimal(2)),
         ("max(a, 1, 7)", {"a": Decimal(2)}, Decimal(7)),
         ("abs(a)", {"a": Decimal(-3)}, Decimal(3)),
@@ -72,7 +79,7 @@ def test_a_single_name_is_a_plain_lookup() -> None:
         ("1 < a < 3", {"a": Decimal(2)}, True),
         ("a > 1 and flag", {"a": Decimal(2), "flag": True}, True),
         ("not flag or false", {"flag": True}, False),
-        ("kind == \"县\"", {"kind": "县"}, True),
+        ('kind == "县"', {"kind": "县"}, True),
         ("a == kind", {"a": Decimal(1), "kind": "1"}, False),
         ("previous(a) - a", {"a": Decimal(3), "previous(a)": Decimal(5)}, Decimal(2)),
         ("previous(a, 2)", {"previous(a, 2)": Decimal(9)}, Decimal(9)),
@@ -95,8 +102,7 @@ def test_addition_and_subtraction_are_exact(a: Decimal, b: Decimal) -> None:
         ("a / b", {"a": Decimal(1), "b": Decimal(0)}, "division by zero", True),
         ("a % b", {"a": Decimal(1), "b": Decimal(0)}, "division by zero", True),
         ("a ** b", {"a": Decimal(0), "b": Decimal(-1)}, "division by zero", True),
-        ("a ** b", {"a": Decimal(2), "b": Decimal(101)}, "exponent 101 is larger than 100",
-         False),
+        ("a ** b", {"a": Decimal(2), "b": Decimal(101)}, "exponent 101 is larger than 100", False),
         ("ln(a)", {"a": Decimal(0)}, "ln(0) is undefined", False),
         ("sqrt(a)", {"a": Decimal(-1)}, "sqrt(-1) is undefined", False),
         ("a < b", {"a": Decimal(2), "b": "x"}, "cannot compare Decimal('2') with 'x'", False),
@@ -123,19 +129,27 @@ def test_a_failure_on_one_units_figures_says_why(
         ("a.__class__", "attribute access (a.b) is not allowed", 1),
         ("a[0]", "subscripts (a[b]) are not allowed", 1),
         ("[x for x in a]", "comprehensions are not allowed", 1),
-        ("1 + sum(x for x in a)", "unknown function 'sum'; one of abs, ceil, clamp, exp, floor, "
-                                  "ln, max, min, previous, round, sqrt", 5),
+        (
+            "1 + sum(x for x in a)",
+            "unknown function 'sum'; one of abs, ceil, clamp, exp, floor, "
+            "ln, max, min, previous, round, sqrt",
+            5,
+        ),
         ("{a: b}", "dicts are not allowed", 1),
         ("(a, b)", "tuples are not allowed", 1),
         ("[a]", "lists are not allowed", 1),
         ("lambda: a", "lambda is not allowed", 1),
-        ("f\"{a}\"", "f-strings are not allowed", 1),
+        ('f"{a}"', "f-strings are not allowed", 1),
         ("a = 1", "assignment is not allowed (did you mean ==?)", 3),
         ("(b := a)", "assignment (:=) is not allowed", 2),
         ("a ** 101", "exponent 101 is too large (at most 100)", 1),
         ("1 + a ** -200", "exponent 200 is too large (at most 100)", 5),
-        ("open(a)", "unknown function 'open'; one of abs, ceil, clamp, exp, floor, ln, max, "
-                    "min, previous, round, sqrt", 1),
+        (
+            "open(a)",
+            "unknown function 'open'; one of abs, ceil, clamp, exp, floor, ln, max, "
+            "min, previous, round, sqrt",
+            1,
+        ),
         ("a.real(1)", "only the listed functions may be called", 1),
         ("min", "min is a function: call it, as min(…)", 1),
         ("a + previous", "previous is a function: call it, as previous(…)", 5),
@@ -148,7 +162,7 @@ def test_a_failure_on_one_units_figures_says_why(
         ("True", "write true or false in lower case, or a number", 1),
         ("None", "write true or false in lower case, or a number", 1),
         ("1j", "complex numbers are not allowed", 1),
-        ("b\"x\"", "bytes literals are not allowed", 1),
+        ('b"x"', "bytes literals are not allowed", 1),
         ("a // b", "the operator // is not allowed", 1),
         ("1 + (a is b)", "the operator is is not allowed", 6),
         ("a in b", "the operator in is not allowed", 1),
@@ -157,8 +171,7 @@ def test_a_failure_on_one_units_figures_says_why(
         ("previous(zz)", "unknown name 'zz'", 1),
     ],
 )
-def test_refused_syntax_is_reported_with_its_column(source: str, message: str,
-                                                    column: int) -> None:
+def test_refused_syntax_is_reported_with_its_column(source: str, message: str, column: int) -> None:
     """Anything outside the small language is refused at load, at the column where it is."""
     with pytest.raises(ExpressionError) as caught:
         _compile(source)
@@ -188,12 +201,15 @@ def test_a_syntax_error_is_refused() -> None:
 def test_the_largest_exponent_is_declared() -> None:
     """The exponent limit is 100, and every listed function can be called."""
     assert 100 == MAX_EXPONENT
-    assert {"min", "max", "abs", "round", "ceil", "floor", "ln", "exp", "sqrt",
-            "clamp"} == set(FUNCTIONS)
+    assert {"min", "max", "abs", "round", "ceil", "floor", "ln", "exp", "sqrt", "clamp"} == set(
+        FUNCTIONS
+    )
 
 
 def test_an_expression_is_reusable() -> None:
     """One compiled expression evaluates many units' values, each independently."""
     e = _compile("a * 2")
-    assert [Decimal(2), Decimal(4)] == [e.evaluate({"a": Decimal(1)}),
-                                        e.evaluate({"a": Decimal(2)})]
+    assert [Decimal(2), Decimal(4)] == [
+        e.evaluate({"a": Decimal(1)}),
+        e.evaluate({"a": Decimal(2)}),
+    ]

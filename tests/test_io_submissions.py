@@ -3,7 +3,6 @@ each unit's submission, columns and units matched by name, problems located at c
 
 from __future__ import annotations
 
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from ecoscore.io.submissions import read_periods, read_submissions
 from ecoscore.io.tables import read_table
 from ecoscore.model import Criteria
 from ecoscore.submission import Submission
+from test_io_tables import patch_sheet_xml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 DEMO = FIXTURES / "demo.toml"
@@ -126,7 +126,7 @@ def test_xlsx_formula_value_is_read(tmp_path: Path) -> None:
     sheet.append(["单位", "pm25", "good"])
     sheet.append(["甲", 31, "=90+5.5"])
     workbook.save(path)
-    _patch_cached_value(path, "<f>90+5.5</f><v />", "<f>90+5.5</f><v>95.5</v>")
+    patch_sheet_xml(path, "<f>90+5.5</f><v />", "<f>90+5.5</f><v>95.5</v>")
     (sub,) = read(path, load_small())
     assert Decimal("95.5") == sub.values["good"]
 
@@ -143,19 +143,6 @@ def test_xlsx_percentage_is_read_as_shown(tmp_path: Path) -> None:
     workbook.save(path)
     (sub,) = read(path, load_small())
     assert Decimal("95.5") == sub.values["good"]
-
-
-def _patch_cached_value(path: Path, old: str, new: str) -> None:
-    """Put a cached value into a formula cell, as Excel does when it saves."""
-    member = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    xml = parts[member].decode()
-    assert old in xml
-    parts[member] = xml.replace(old, new).encode()
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
 
 
 def test_text_input_keeps_its_text(tmp_path: Path) -> None:

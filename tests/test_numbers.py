@@ -17,8 +17,17 @@ from strategies import plain_decimals, roundings
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("95", "95"), (" 4 ", "4"), ("+3", "3"), ("-0.25", "-0.25"), (".5", "0.5"), ("5.", "5"),
-     ("1e3", "1000"), ("0.1", "0.1"), ("007", "7")],
+    [
+        ("95", "95"),
+        (" 4 ", "4"),
+        ("+3", "3"),
+        ("-0.25", "-0.25"),
+        (".5", "0.5"),
+        ("5.", "5"),
+        ("1e3", "1000"),
+        ("0.1", "0.1"),
+        ("007", "7"),
+    ],
 )
 def test_plain_numbers_are_read_exactly(text: str, expected: str) -> None:
     """Ordinary decimal notation is read into the exact Decimal it writes."""
@@ -30,8 +39,10 @@ def test_a_tenth_and_two_tenths_make_three_tenths() -> None:
     assert Decimal("0.3") == parse_decimal("0.1") + parse_decimal("0.2")
 
 
-@pytest.mark.parametrize("text", ["NaN", "nan", "inf", "-Infinity", "1_000", "", "  ", "0x10",
-                                  "１", "1,5", "5%", "e3", "--1"])
+@pytest.mark.parametrize(
+    "text",
+    ["NaN", "nan", "inf", "-Infinity", "1_000", "", "  ", "0x10", "１", "1,5", "5%", "e3", "--1"],
+)
 def test_anything_but_plain_notation_is_refused(text: str) -> None:
     """NaN, infinity, underscores, full-width digits and other notations raise ValueError."""
     with pytest.raises(ValueError, match="not a number"):
@@ -63,8 +74,9 @@ def test_each_mode_rounds_as_declared(places: int, mode: str, value: str, expect
 
 
 @given(rounding=roundings(), value=plain_decimals())
-def test_a_rounding_moves_a_value_by_less_than_one_step(rounding: tuple[int, str],
-                                                        value: Decimal) -> None:
+def test_a_rounding_moves_a_value_by_less_than_one_step(
+    rounding: tuple[int, str], value: Decimal
+) -> None:
     """A rounded value is within one unit of the last place of the original, on the side
     its mode says."""
     places, mode = rounding
@@ -98,8 +110,12 @@ def test_rounding_keeps_order(places: int, a: Decimal, b: Decimal) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2 half-up", Rounding(2, "half-up")), ("0 ceiling", Rounding(0, "ceiling")),
-     (" 1   float ", Rounding(1, "float")), ("-6 floor", Rounding(-6, "floor"))],
+    [
+        ("2 half-up", Rounding(2, "half-up")),
+        ("0 ceiling", Rounding(0, "ceiling")),
+        (" 1   float ", Rounding(1, "float")),
+        ("-6 floor", Rounding(-6, "floor")),
+    ],
 )
 def test_a_rounding_is_read_from_places_and_mode(text: str, expected: Rounding) -> None:
     """`"<places> <mode>"` reads into a Rounding, and prints back the same way."""
@@ -110,9 +126,9 @@ def test_a_rounding_is_read_from_places_and_mode(text: str, expected: Rounding) 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("2", "like \"2 half-up\""),
-        ("two half-up", "like \"2 half-up\""),
-        ("2 half-up extra", "like \"2 half-up\""),
+        ("2", 'like "2 half-up"'),
+        ("two half-up", 'like "2 half-up"'),
+        ("2 half-up extra", 'like "2 half-up"'),
         ("2 sideways", "unknown rounding mode 'sideways'; one of half-up, half-even, ceiling"),
         ("13 half-up", "13 places is out of range (-6 to 12)"),
         ("-7 floor", "-7 places is out of range (-6 to 12)"),
@@ -140,8 +156,7 @@ def test_the_scoring_context_traps_instead_of_making_nan() -> None:
 
 def test_the_scoring_context_has_34_digits() -> None:
     """Scores are computed to 34 significant digits (IEEE decimal128)."""
-    assert Decimal("0.6666666666666666666666666666666667") == CONTEXT.divide(Decimal(2),
-                                                                              Decimal(3))
+    assert Decimal("0.6666666666666666666666666666666667") == CONTEXT.divide(Decimal(2), Decimal(3))
 
 
 def test_sums_in_the_tree_are_exact() -> None:

@@ -27,8 +27,11 @@ from strategies import (
 _EXACT = decimal.Context(prec=1000, traps=[decimal.Inexact])
 
 # Generation is heavy (a document, its rows, a load and an evaluation per example).
-_HEAVY = settings(max_examples=60, deadline=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_HEAVY = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @_HEAVY
@@ -105,12 +108,14 @@ def test_equal_totals_get_equal_ranks_under_every_style(data: st.DataObject) -> 
                 if totals[a] > totals[b]:  # type: ignore[operator]
                     assert ranks[a] < ranks[b], (style, a, b)  # type: ignore[operator]
         if style == "ordinal":
-            assert sorted(Decimal(n) for n in range(1, len(totals) + 1)) == sorted(
-                ranks.values())  # type: ignore[type-var]
+            assert sorted(Decimal(n) for n in range(1, len(totals) + 1)) == sorted(ranks.values())  # type: ignore[type-var]
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.data())
 def test_removing_a_required_key_is_an_error_that_names_it(data: st.DataObject) -> None:
     """A valid document without any one of its required keys fails to load, with a
@@ -123,8 +128,11 @@ def test_removing_a_required_key_is_an_error_that_names_it(data: st.DataObject) 
         ecoscore.loads(toml_text(without_key(generated.document, path)), source="gen.toml")
     except ecoscore.CriteriaError as exc:
         parent = path_text(path[:-1])
-        named = [p for p in exc.problems
-                 if key in p.message and (p.location.key or "").startswith(parent)]
+        named = [
+            p
+            for p in exc.problems
+            if key in p.message and (p.location.key or "").startswith(parent)
+        ]
         assert named, (path, str(exc))
     else:
         raise AssertionError(f"loaded without {path}")

@@ -34,8 +34,12 @@ def test_a_path_is_located_at_itself_or_its_nearest_enclosing_key() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(3, Decimal(3)), (Decimal("1.50"), Decimal("1.50")), ("2.5", Decimal("2.5")),
-     ("-1e2", Decimal("-100"))],
+    [
+        (3, Decimal(3)),
+        (Decimal("1.50"), Decimal("1.50")),
+        ("2.5", Decimal("2.5")),
+        ("-1e2", Decimal("-100")),
+    ],
 )
 def test_numbers_are_read_exactly(value: Any, expected: Decimal) -> None:
     """Integers, Decimals (TOML floats) and numbers in strings are read exactly."""
@@ -65,19 +69,27 @@ def test_a_bad_number_is_a_located_problem(value: Any, problem: str) -> None:
 def test_a_positive_number_must_be_above_zero() -> None:
     """With positive=True, zero and negative numbers are refused."""
     r = _reader()
-    assert (None, None, Decimal(1)) == (r.number(0, ("a",), positive=True),
-                                        r.number(-1, ("a",), positive=True),
-                                        r.number(1, ("a",), positive=True))
-    assert ["c.toml:1:1: a: must be greater than 0, got 0",
-            "c.toml:1:1: a: must be greater than 0, got -1"] == _messages(r)
+    assert (None, None, Decimal(1)) == (
+        r.number(0, ("a",), positive=True),
+        r.number(-1, ("a",), positive=True),
+        r.number(1, ("a",), positive=True),
+    )
+    assert [
+        "c.toml:1:1: a: must be greater than 0, got 0",
+        "c.toml:1:1: a: must be greater than 0, got -1",
+    ] == _messages(r)
 
 
 def test_missing_values_are_quiet() -> None:
     """None (a required key already reported) gives None, {} or [] without a new problem."""
     r = _reader()
     assert (None, None, None, {}, []) == (
-        r.number(None, ("a",)), r.string(None, ("a",)), r.expression(None, ("a",), bool, []),
-        r.table(None, ("a",)), r.array(None, ("a",)))
+        r.number(None, ("a",)),
+        r.string(None, ("a",)),
+        r.expression(None, ("a",), bool, []),
+        r.table(None, ("a",)),
+        r.array(None, ("a",)),
+    )
     assert [] == r.problems
 
 
@@ -95,9 +107,11 @@ def test_a_string_choice_suggests_the_closest_option() -> None:
     assert None is r.string("summ", ("a",), ("sum", "mean"))
     assert None is r.string("zzz", ("a",), ("sum", "mean"))
     assert None is r.string(3, ("a",))
-    assert ["c.toml:1:1: a: 'summ' is not allowed (did you mean 'sum'?)",
-            "c.toml:1:1: a: 'zzz' is not allowed (one of sum, mean)",
-            "c.toml:1:1: a: expected a string, got the number 3"] == _messages(r)
+    assert [
+        "c.toml:1:1: a: 'summ' is not allowed (did you mean 'sum'?)",
+        "c.toml:1:1: a: 'zzz' is not allowed (one of sum, mean)",
+        "c.toml:1:1: a: expected a string, got the number 3",
+    ] == _messages(r)
 
 
 def test_unknown_keys_in_a_table_are_problems_with_hints() -> None:
@@ -111,8 +125,10 @@ def test_shapes_are_checked() -> None:
     """A table where an array belongs, and the reverse, are problems."""
     r = _reader()
     assert ({}, []) == (r.table([1], ("a",)), r.array({"x": 1}, ("a",)))
-    assert ["c.toml:1:1: a: expected a table, got an array",
-            "c.toml:1:1: a: expected an array, got a table"] == _messages(r)
+    assert [
+        "c.toml:1:1: a: expected a table, got an array",
+        "c.toml:1:1: a: expected an array, got a table",
+    ] == _messages(r)
 
 
 def test_booleans_are_true_or_false_only() -> None:
@@ -123,7 +139,7 @@ def test_booleans_are_true_or_false_only() -> None:
 
 
 def test_a_rounding_is_a_string_or_a_table() -> None:
-    """"2 floor" and { places = 2, mode = "floor" } are the same rounding; mode defaults to
+    """ "2 floor" and { places = 2, mode = "floor" } are the same rounding; mode defaults to
     half-up; anything else is a problem."""
     r = _reader()
     assert Rounding(2, "floor") == r.rounding("2 floor", ("a",))
@@ -131,9 +147,11 @@ def test_a_rounding_is_a_string_or_a_table() -> None:
     assert Rounding(2, "half-up") == r.rounding({"places": 2}, ("a",))
     assert None is r.rounding(2, ("a",))
     assert None is r.rounding("2 upp", ("a",))
-    assert ['c.toml:1:1: a: expected a rounding like "2 half-up", got the number 2',
-            "c.toml:1:1: a: unknown rounding mode 'upp'; one of half-up, half-even, ceiling, "
-            "floor, down, float"] == _messages(r)
+    assert [
+        'c.toml:1:1: a: expected a rounding like "2 half-up", got the number 2',
+        "c.toml:1:1: a: unknown rounding mode 'upp'; one of half-up, half-even, ceiling, "
+        "floor, down, float",
+    ] == _messages(r)
 
 
 def test_labels_are_chinese_and_english() -> None:
@@ -149,8 +167,10 @@ def test_a_refused_expression_is_a_problem_with_its_column_and_hint() -> None:
     """An expression that does not compile is reported with its column, text and hint."""
     r = _reader()
     assert None is r.expression("pm52 + 1", ("a",), {"pm25"}.__contains__, ["pm25"])
-    assert ["c.toml:1:1: a: unknown name 'pm52' (at column 1 of the expression): "
-            "'pm52 + 1' (did you mean 'pm25'?)"] == _messages(r)
+    assert [
+        "c.toml:1:1: a: unknown name 'pm52' (at column 1 of the expression): "
+        "'pm52 + 1' (did you mean 'pm25'?)"
+    ] == _messages(r)
 
 
 def test_a_number_is_an_expression_too() -> None:
@@ -160,8 +180,7 @@ def test_a_number_is_an_expression_too() -> None:
     assert e is not None
     assert Decimal(5) == e.evaluate({})
     assert None is r.expression(True, ("a",), bool, [])
-    assert ["c.toml:1:1: a: expected an expression in quotes, got the boolean true"] == \
-        _messages(r)
+    assert ["c.toml:1:1: a: expected an expression in quotes, got the boolean true"] == _messages(r)
 
 
 def test_did_you_mean_finds_close_names_only() -> None:

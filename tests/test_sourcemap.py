@@ -96,7 +96,8 @@ def test_the_first_position_of_a_repeated_path_is_kept() -> None:
         ((), ""),
     ],
 )
-def test_a_path_is_written_as_the_loader_reports_it(parts: tuple[str | int, ...],
-                                                    text: str) -> None:
+def test_a_path_is_written_as_the_loader_reports_it(
+    parts: tuple[str | int, ...], text: str
+) -> None:
     """Dotted keys, array indexes in brackets, and quotes around keys that need them."""
     assert text == path_text(parts)

@@ -38,13 +38,13 @@ from ecoscore.io.render_xlsx import write_xlsx
 from ecoscore.io.submissions import Period, read_periods
 from ecoscore.io.tables import Cell, read_table
 from ecoscore.io.template import write_template
+from ecoscore.io.verify import verify
 from ecoscore.lint import lint
 from ecoscore.loader import load
 from ecoscore.manifest import build_manifest
 from ecoscore.model import Criteria
 from ecoscore.results import Results
 from ecoscore.sourcemap import key_positions
-from ecoscore.verify import verify
 
 __all__ = ["EXIT_DIFFERENCES", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
 

@@ -193,7 +193,10 @@ class _Evaluation:
                         Problem(
                             f"{unit}: derived {d.id} = {d.expression.source}: {exc.message}",
                             Location(self.source),
-                            _zero_hint(exc),
+                            # A derived value takes fewer policies than an indicator.
+                            'declare on_zero_division = "missing" or a number on the derived value'
+                            if exc.zero_division
+                            else None,
                         )
                     )
                 continue

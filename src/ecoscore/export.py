@@ -22,7 +22,12 @@ into a binary float by accident; ``null`` is a value that does not exist. The fo
          "ranks": {"<ranking id>": {"rank", "group", "value", "note"}}}
       ],
       "rankings": [{"id", "label": {...}, "entries": [{"unit", "rank", "group", "value",
-                                                      "note"}]}]
+                                                      "note"}]}],
+      "summaries": [{"id", "label": {...},
+                     "groups": [{"group", "value", "raw", "count", "considered",
+                                 "left_out", "class"}]}]
+                     # group null: every unit; count, considered: numbers of units (JSON
+                     # integers); left_out: the units left out; class: from the bands
     }
 
 Keys are never removed within a format version; new keys may be added.
@@ -147,6 +152,25 @@ def results_to_dict(results: Results) -> dict[str, Any]:
                 ],
             }
             for r in results.rankings
+        ],
+        "summaries": [
+            {
+                "id": s.id,
+                "label": _value(s.label),
+                "groups": [
+                    {
+                        "group": f.group,
+                        "value": _value(f.value),
+                        "raw": _value(f.raw),
+                        "count": f.count,
+                        "considered": f.considered,
+                        "left_out": list(f.left_out),
+                        "class": f.label,
+                    }
+                    for f in s.groups
+                ],
+            }
+            for s in results.summaries
         ],
     }
 

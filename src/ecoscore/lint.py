@@ -4,7 +4,7 @@
 worth a second look, each a ``Problem`` at its key:
 
 - an input, attribute or derived value that nothing reads (no indicator, derived value,
-  node formula, grade rule, ranking or input bound);
+  node formula, grade rule, ranking, summary or input bound);
 - an indicator or node with no label in either language, which every report then shows
   by its id;
 - two inputs or attributes with the same label, so that a data column named by that
@@ -47,6 +47,11 @@ def names_read(criteria: Criteria) -> frozenset[str]:
             read.add(spec.group_by)
     for figure in criteria.inputs.values():
         read |= {b for b in (figure.minimum, figure.maximum) if isinstance(b, str)}
+    for summary in criteria.summaries:
+        for e in (summary.when, summary.value, summary.where):
+            read |= _expression_names(e)
+        if summary.group_by is not None:
+            read.add(summary.group_by)
     return frozenset(read)
 
 

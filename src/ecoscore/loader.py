@@ -22,6 +22,7 @@ import tomli
 from ecoscore import rulebook
 from ecoscore.errors import CriteriaError, Location, Problem
 from ecoscore.loader_grades import read_grades, read_rankings
+from ecoscore.loader_summary import read_summaries
 from ecoscore.model import (
     TOTAL,
     ArgMax,
@@ -61,6 +62,7 @@ _TOP_KEYS = (
     "cap",
     "precondition",
     "ranking",
+    "summary",
 )
 _LABEL_KEYS = ("zh", "en")
 _INDICATOR_KEYS = (
@@ -233,6 +235,9 @@ class _Document:
             r.problem(("grades", "ranking"), f"no ranking named {grades.ranking!r}")
         if grades is not None and grades.quotas and not rankings:
             r.problem(("grades", "quota"), "a quota chooses by rank: declare a [ranking.…]")
+        summaries = read_summaries(
+            r, doc, self.known_after_scoring, self.all_names(), self.attributes, indicators
+        )
         if r.problems or ident is None:
             return None
         return Criteria(
@@ -248,6 +253,7 @@ class _Document:
             nodes=nodes,
             grades=grades,
             rankings=rankings,
+            summaries=summaries,
             points_rounding=points_rounding,
             node_rounding=node_rounding,
             total_rounding=total_rounding,

@@ -1,6 +1,6 @@
 """How a column header or a cell names an input, an attribute or a unit of the criteria.
 
-Submissions (``ecoscore.io.submissions``), published tables (``ecoscore.verify``) and
+Submissions (``ecoscore.io.submissions``), published tables (``ecoscore.io.verify``) and
 blank forms (``ecoscore.io.template``) name things the same way, defined here once.
 
 Names are compared loosely (``normalise``): case, spaces and full-width forms (``（）``,

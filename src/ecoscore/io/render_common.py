@@ -40,6 +40,7 @@ __all__ = [
     "score_columns",
     "status_note",
     "status_text",
+    "summary_rows",
     "trace_kind",
     "tree",
     "unit_name",
@@ -104,6 +105,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     "ecoscore": ("ecoscore 版本", "ecoscore version"),
     "sec_indicators": ("指标得分", "Indicators"),
     "sec_nodes": ("节点汇总", "Nodes"),
+    "summaries": ("汇总统计", "Summaries"),
+    "summary": ("统计项", "Summary"),
+    "figure": ("数值", "Figure"),
+    "summary_class": ("类别", "Class"),
+    "counted": ("计入/参与单位", "Counted/considered"),
+    "left_out": ("缺数未计单位", "Left out (no value)"),
+    "all_units": ("全部", "all"),
 }
 
 _STATUS: dict[str, tuple[str, str]] = {
@@ -243,6 +251,30 @@ def neutralise(text: str) -> str:
 def colon(lang: str = "zh") -> str:
     """The colon after a heading word: full width in Chinese."""
     return "：" if lang == "zh" else ": "
+
+
+def summary_rows(results: Results, lang: str = "zh") -> tuple[list[str], list[list[str]]]:
+    """The summaries as a table: headers, and one row per figure (every unit, then each
+    group), with the class its bands give, the units counted and considered, and those
+    left out for lack of a value."""
+    headers = [
+        word(k, lang)
+        for k in ("summary", "group", "figure", "summary_class", "counted", "left_out")
+    ]
+    rows = []
+    for summary in results.summaries:
+        for f in summary.groups:
+            rows.append(
+                [
+                    summary.label.text(lang, summary.id),
+                    word("all_units", lang) if f.group is None else f.group,
+                    decimal_text(f.value, "" if f.label is not None else "—"),
+                    f.label or "",
+                    f"{f.count}/{f.considered}",
+                    listsep(lang).join(unit_name(results, u, lang) for u in f.left_out),
+                ]
+            )
+    return headers, rows
 
 
 def listsep(lang: str = "zh") -> str:

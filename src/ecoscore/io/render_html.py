@@ -31,6 +31,7 @@ from ecoscore.io.render_common import (
     rank_cells,
     rule_name,
     status_note,
+    summary_rows,
     trace_kind,
     tree,
     unit_name,
@@ -132,6 +133,7 @@ def render_html(
         "</header>",
     ]
     parts += _ranking(results, lang)
+    parts += _summaries(results, lang)
     parts += _chart(results, lang)
     parts += _changes(results, lang)
     parts.append(f"<h2>{_e(word('breakdown', lang))}</h2>")
@@ -179,6 +181,33 @@ def _ranking(results: Results, lang: str) -> Iterator[str]:
         yield (
             f'<tr><td class="num">{_e(first)}</td><td class="unit">{name}</td>'
             f'<td class="num">{_e(decimal_text(card.total))}</td><td>{grade}</td>{others}</tr>'
+        )
+    yield "</tbody></table>"
+
+
+def _summaries(results: Results, lang: str) -> Iterator[str]:
+    if not results.summaries:
+        return
+    heads, rows = summary_rows(results, lang)
+    numeric = (2, 4)
+    yield f"<h2>{_e(word('summaries', lang))}</h2>"
+    yield "<table>"
+    yield (
+        "<thead><tr>"
+        + "".join(
+            f'<th class="{"num" if i in numeric else ""}">{_e(h)}</th>' for i, h in enumerate(heads)
+        )
+        + "</tr></thead>"
+    )
+    yield "<tbody>"
+    for row in rows:
+        yield (
+            "<tr>"
+            + "".join(
+                f'<td class="{"num" if i in numeric else ""}">{_e(cell)}</td>'
+                for i, cell in enumerate(row)
+            )
+            + "</tr>"
         )
     yield "</tbody></table>"
 

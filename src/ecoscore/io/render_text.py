@@ -27,6 +27,7 @@ from ecoscore.io.render_common import (
     rounding_text,
     rule_name,
     status_text,
+    summary_rows,
     trace_kind,
     tree,
     unit_name,
@@ -46,7 +47,8 @@ def _title(results: Results, lang: str) -> str:
 
 
 def render_table(results: Results, lang: str = "zh") -> str:
-    """The ranking as a terminal table: rank, unit, total, grade and every ranking's rank.
+    """The ranking as a terminal table: rank, unit, total, grade and every ranking's rank,
+    then the summaries' figures (if the criteria declare any).
 
     Units come in the order of the first ranking; tied units show the same rank. A grade
     that a rule changed is marked with the rule (``不合格 (一票否决)``) and the reasons are
@@ -76,6 +78,18 @@ def render_table(results: Results, lang: str = "zh") -> str:
         rows, headers=headers, disable_numparse=True, colalign=align, tablefmt="simple"
     )
     lines = [_title(results, lang), "", table]
+    if results.summaries:
+        heads, figures = summary_rows(results, lang)
+        lines += ["", word("summaries", lang) + colon(lang).strip()]
+        lines.append(
+            tabulate(
+                figures,
+                headers=heads,
+                disable_numparse=True,
+                colalign=["left", "left", "right", "left", "right", "left"],
+                tablefmt="simple",
+            )
+        )
     changes = [(u, results[u]) for u in unit_order(results) if changing_step(results[u])]
     if changes:
         lines += ["", word("grade_changes", lang) + colon(lang).strip()]

@@ -37,12 +37,6 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ecoscore.io.atomic import atomic_path
 from ecoscore.io.render_common import (
     FORMULA_TRIGGERS,
@@ -62,6 +56,16 @@ from ecoscore.io.render_common import (
     unit_order,
     value_text,
     word,
+)
+from ecoscore.io.xlsx import (
+    ILLEGAL_CHARACTERS_RE,
+    Alignment,
+    Cell,
+    Font,
+    PatternFill,
+    Workbook,
+    Worksheet,
+    get_column_letter,
 )
 from ecoscore.model import TOTAL
 from ecoscore.numbers import Rounding

@@ -52,13 +52,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import attrs
-import openpyxl
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.io.cells import clean_text, is_missing
+from ecoscore.io.xlsx import (
+    InvalidFileException,
+    ReadOnlyWorksheet,
+    Workbook,
+    get_column_letter,
+    load_workbook,
+)
 
 __all__ = ["Cell", "Table", "read_table"]
 
@@ -230,7 +233,7 @@ def _read_xlsx(source: str, data: bytes, sheet: str | None) -> Table:
     # The corrupt files seen in the wild fail with any of these.
     unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except unreadable as error:
         raise _unreadable_workbook(source, error) from None
     try:
@@ -267,7 +270,7 @@ def _unreadable_workbook(source: str, error: Exception) -> DataError:
     return _error("not a readable .xlsx workbook", Location(file=source), hint=str(error))
 
 
-def _pick_sheet(source: str, workbook: openpyxl.Workbook, wanted: str | None) -> ReadOnlyWorksheet:
+def _pick_sheet(source: str, workbook: Workbook, wanted: str | None) -> ReadOnlyWorksheet:
     names = workbook.sheetnames
     if wanted is None:
         for name in names:

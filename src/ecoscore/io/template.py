@@ -26,20 +26,23 @@ import os
 from decimal import Decimal
 from typing import Any, Literal
 
-import openpyxl
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
-
 from ecoscore.io.columns import UnitIndex, column_headers, normalise, unit_header
+from ecoscore.io.render_common import FORMULA_TRIGGERS
+from ecoscore.io.xlsx import (
+    Alignment,
+    Comment,
+    DataValidation,
+    Font,
+    PatternFill,
+    Workbook,
+    Worksheet,
+    get_column_letter,
+    quote_sheetname,
+)
 from ecoscore.model import Attribute, Criteria, Input
 
 __all__ = ["build_template", "write_template"]
 
-#: Characters that make a spreadsheet take a text for a formula (OWASP).
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Rows given a validation when the criteria list no units.
 _BLANK_ROWS = 200
 # Excel's limits: a list written into the validation, a prompt, and their titles.
@@ -108,18 +111,12 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
     if isinstance(value, Decimal):
         value = int(value) if value == value.to_integral_value() else float(value)
     cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         # openpyxl takes "=…" for a formula; the quote prefix keeps Excel from doing so
         # when the cell is edited, and the text itself is unchanged.
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
-
-
-def _number_text(value: Decimal | str | None) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else format(value, "f")
 
 
 def _range_text(spec: Input, criteria: Criteria, lang: str) -> str:
@@ -138,7 +135,10 @@ def _range_text(spec: Input, criteria: Criteria, lang: str) -> str:
 
     if low is not None and high is not None:
         return f"{bound(low)} – {bound(high)}"
-    return f"≥ {bound(low)}" if low is not None else f"≤ {bound(high)}"  # type: ignore[arg-type]
+    if low is not None:
+        return f"≥ {bound(low)}"
+    assert high is not None
+    return f"≤ {bound(high)}"
 
 
 def _choices(spec: Input | Attribute, lang: str) -> tuple[str, ...]:
@@ -150,7 +150,7 @@ def _choices(spec: Input | Attribute, lang: str) -> tuple[str, ...]:
 class _Form:
     """The form sheet being built."""
 
-    def __init__(self, criteria: Criteria, lang: str, workbook: openpyxl.Workbook) -> None:
+    def __init__(self, criteria: Criteria, lang: str, workbook: Workbook) -> None:
         self.criteria = criteria
         self.lang = lang
         self.workbook = workbook
@@ -298,7 +298,7 @@ class _Form:
 
 
 def _instructions(
-    criteria: Criteria, workbook: openpyxl.Workbook, lang: str, headers: dict[str, str]
+    criteria: Criteria, workbook: Workbook, lang: str, headers: dict[str, str]
 ) -> None:
     sheet = workbook.create_sheet(_word("instructions", lang), 1)
     title = criteria.title
@@ -340,9 +340,9 @@ def _instructions(
         sheet.column_dimensions[letter].width = width
 
 
-def build_template(criteria: Criteria, lang: str = "zh") -> openpyxl.Workbook:
+def build_template(criteria: Criteria, lang: str = "zh") -> Workbook:
     """The blank submission form for ``criteria``, labelled in ``lang`` (``zh``/``en``)."""
-    workbook = openpyxl.Workbook()
+    workbook = Workbook()
     form = _Form(criteria, lang, workbook)
     form.build()
     _instructions(criteria, workbook, lang, form.headers)

@@ -31,10 +31,10 @@ from decimal import Decimal
 
 import attrs
 
-from ecoscore.divergence import RankStyles, grade_notes, rounding_notes, unrounded_sum_notes
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.io.cells import parse_number
 from ecoscore.io.columns import UnitIndex, normalise, unit_column
+from ecoscore.io.divergence import RankStyles, grade_notes, rounding_notes, unrounded_sum_notes
 from ecoscore.io.tables import Cell, Table
 from ecoscore.model import TOTAL, Criteria, Label
 from ecoscore.results import Results, ScoreCard

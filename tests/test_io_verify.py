@@ -1,4 +1,4 @@
-"""Tests for ecoscore.verify and ecoscore.divergence: published tables compared with the
+"""Tests for ecoscore.io.verify and ecoscore.io.divergence: published tables compared with the
 recomputation, and every difference explained where an explanation fits."""
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 import ecoscore
-from ecoscore.divergence import RankStyles, rounding_notes, unrounded_sum_notes
 from ecoscore.errors import DataError
+from ecoscore.io.divergence import RankStyles, rounding_notes, unrounded_sum_notes
 from ecoscore.io.submissions import read_submissions
 from ecoscore.io.tables import read_table
+from ecoscore.io.verify import Difference, verify
 from ecoscore.model import Label
 from ecoscore.numbers import Rounding
 from ecoscore.results import Results
-from ecoscore.verify import Difference, verify
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 
