@@ -617,4 +617,19 @@ def plain_decimals(draw: st.DrawFn) -> Decimal:
     return Decimal(draw(st.integers(-(10**22), 10**22))).scaleb(-places)
 
 
+
+# -- ranks (test_ranking) ----------------------------------------------------------------
+
+
+@st.composite
+def rank_keys(draw: st.DrawFn) -> list[tuple[str, Decimal | None, tuple[Decimal | None, ...]]]:
+    """Units with values drawn from a few, so that ties are common; some have no value;
+    each has one tie-break value, sometimes missing."""
+    pool = draw(st.lists(st.decimals(min_value=Decimal(0), max_value=Decimal(100), places=1),
+                         min_size=1, max_size=4))
+    units = draw(st.lists(st.sampled_from(UNIT_NAMES), min_size=1, max_size=10, unique=True))
+    value = st.one_of(st.none(), st.sampled_from(pool), st.sampled_from(pool))
+    return [(u, draw(value), (draw(value),)) for u in units]
+
+
 # --- end of ecoscore core ------------------------------------------------------------------
