@@ -632,4 +632,73 @@ def rank_keys(draw: st.DrawFn) -> list[tuple[str, Decimal | None, tuple[Decimal 
     return [(u, draw(value), (draw(value),)) for u in units]
 
 
+
+# -- bad input (test_properties) -----------------------------------------------------------
+
+#: Cells as people and programs get them wrong: text, blanks, NaN and infinity in every
+#: form, huge exponents, booleans, the wrong container.
+BAD_CELLS = ("", "  ", "abc", "三", "NaN", "nan", "inf", "-Infinity", "1e999999999",
+             "1e-999999999", "12,5", "95%", "--1", "0x10", "1_000", "是", None, True, False,
+             float("nan"), float("inf"), -1.5, Decimal("NaN"), Decimal("-Infinity"),
+             Decimal("1E+999999"), -(10**30), [], {})
+
+
+@st.composite
+def corrupted_rows(draw: st.DrawFn, case: ScoredCase) -> tuple[Mapping[str, Any], ...]:
+    """The case's rows with some cells replaced by bad values, and maybe a unit repeated
+    or a row without a unit."""
+    rows = [dict(row) for row in case.rows]
+    names = sorted(case.criteria.ranges)
+    for _ in range(draw(st.integers(1, 4))):
+        row = draw(st.sampled_from(rows))
+        row[draw(st.sampled_from(names))] = draw(st.sampled_from(BAD_CELLS))
+    extra = draw(st.sampled_from(("none", "repeat", "no unit", "drop")))
+    if extra == "repeat":
+        rows.append(dict(draw(st.sampled_from(rows))))
+    elif extra == "no unit":
+        rows.append({k: v for k, v in rows[0].items() if k != "unit"})
+    elif extra == "drop":
+        row = draw(st.sampled_from(rows))
+        del row[draw(st.sampled_from(names))]
+    return tuple(rows)
+
+
+@st.composite
+def damaged_texts(draw: st.DrawFn, text: str) -> str:
+    """A criteria text with one line deleted, duplicated or cut short."""
+    lines = text.splitlines()
+    i = draw(st.integers(0, len(lines) - 1))
+    how = draw(st.sampled_from(("delete", "duplicate", "cut")))
+    if how == "delete":
+        del lines[i]
+    elif how == "duplicate":
+        lines.insert(i, lines[i])
+    else:
+        lines[i] = lines[i][: draw(st.integers(0, len(lines[i])))]
+    return "\n".join(lines) + "\n"
+
+
 # --- end of ecoscore core ------------------------------------------------------------------
+
+
+# --- ecoscore.summary ----------------------------------------------------------------------
+
+
+@st.composite
+def summary_rows(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of tests/test_summary.py's criteria (a number ``x``, possibly missing, a text
+    ``kind`` and a ``river``), and the same rows in another order."""
+    count = draw(st.integers(min_value=1, max_value=12))
+    rows = [
+        {
+            "unit": f"u{k:02d}",
+            "river": draw(st.sampled_from(["a", "b", None])),
+            "kind": draw(st.sampled_from(["A", "B"])),
+            "x": draw(st.none() | st.integers(-50, 150).map(str) | plain_decimals().map(str)),
+        }
+        for k in range(count)
+    ]
+    return rows, draw(st.permutations(rows))
+
+
+# --- end of ecoscore.summary ---------------------------------------------------------------

@@ -165,7 +165,7 @@ def test_a_failure_on_one_units_figures_says_why(
         ('b"x"', "bytes literals are not allowed", 1),
         ("a // b", "the operator // is not allowed", 1),
         ("1 + (a is b)", "the operator is is not allowed", 6),
-        ("a in b", "the operator in is not allowed", 1),
+        ("a in b", "the operator in needs a tuple of literals on its right", 6),
         ("~a", "the operator ~ is not allowed", 1),
         ("zz + 1", "unknown name 'zz'", 1),
         ("previous(zz)", "unknown name 'zz'", 1),

@@ -16,7 +16,9 @@ import ecoscore
 from ecoscore.sourcemap import path_text
 from strategies import (
     RANK_STYLES,
+    corrupted_rows,
     criteria_documents,
+    damaged_texts,
     improvements,
     scored_cases,
     toml_text,
@@ -136,3 +138,35 @@ def test_removing_a_required_key_is_an_error_that_names_it(data: st.DataObject) 
         assert named, (path, str(exc))
     else:
         raise AssertionError(f"loaded without {path}")
+
+
+@_HEAVY
+@given(st.data())
+def test_bad_figures_give_located_errors_never_a_traceback(data: st.DataObject) -> None:
+    """Junk in the rows (text, blanks, NaN, infinity, repeated units) is either scored
+    (when a policy allows) or refused with an EcoscoreError whose every problem says
+    where; nothing else is ever raised."""
+    case = data.draw(scored_cases())
+    rows = data.draw(corrupted_rows(case))
+    criteria = ecoscore.loads(case.criteria.text)
+    try:
+        ecoscore.evaluate(criteria, rows, source="s.csv")
+    except ecoscore.EcoscoreError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert str(problem.location), problem
+
+
+@_HEAVY
+@given(st.data())
+def test_damaged_criteria_load_or_fail_cleanly(data: st.DataObject) -> None:
+    """A criteria text with a line deleted, repeated or cut either loads or fails with a
+    CriteriaError whose problems are located in the file; nothing else is ever raised."""
+    generated = data.draw(criteria_documents())
+    text = data.draw(damaged_texts(generated.text))
+    try:
+        ecoscore.loads(text, source="gen.toml")
+    except ecoscore.CriteriaError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert "gen.toml" == problem.location.file, problem

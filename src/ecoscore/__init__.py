@@ -17,11 +17,30 @@ Decimal('10')
 """
 
 from ecoscore.engine import evaluate
-from ecoscore.errors import CriteriaError, DataError, EcoscoreError, EvaluationError, Problem
+from ecoscore.errors import (
+    CriteriaError,
+    DataError,
+    EcoscoreError,
+    EvaluationError,
+    Location,
+    Problem,
+)
 from ecoscore.export import results_to_dict, results_to_json
 from ecoscore.loader import load, loads
-from ecoscore.model import Criteria
-from ecoscore.results import Results, ScoreCard
+from ecoscore.model import Criteria, Label
+from ecoscore.results import (
+    GradeStep,
+    IndicatorResult,
+    NodeResult,
+    RankEntry,
+    Ranking,
+    Results,
+    ScoreCard,
+    Summary,
+    SummaryFigure,
+    TraceStep,
+)
+from ecoscore.submission import Submission
 
 __all__ = [
     "Criteria",
@@ -29,9 +48,20 @@ __all__ = [
     "DataError",
     "EcoscoreError",
     "EvaluationError",
+    "GradeStep",
+    "IndicatorResult",
+    "Label",
+    "Location",
+    "NodeResult",
     "Problem",
+    "RankEntry",
+    "Ranking",
     "Results",
     "ScoreCard",
+    "Submission",
+    "Summary",
+    "SummaryFigure",
+    "TraceStep",
     "evaluate",
     "load",
     "loads",

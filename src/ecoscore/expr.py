@@ -427,6 +427,12 @@ class _Checker:
         self.check(node.left)
         for k, (op, right) in enumerate(zip(node.ops, node.comparators, strict=True)):
             if isinstance(op, (ast.In, ast.NotIn)):
+                if k < len(node.ops) - 1:
+                    # `x in ('a',) == y` would compare the tuple itself with y.
+                    raise ExpressionError(
+                        "a comparison ends after in (…): write (x in (…)) == y",
+                        right.col_offset + 1,
+                    )
                 literals = _literal_tuple(
                     right, self.source, "in" if isinstance(op, ast.In) else "not in"
                 )

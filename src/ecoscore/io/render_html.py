@@ -189,24 +189,20 @@ def _summaries(results: Results, lang: str) -> Iterator[str]:
     if not results.summaries:
         return
     heads, rows = summary_rows(results, lang)
-    numeric = (2, 4)
+    # The figure and the counts are numbers, aligned right.
+    cls = ["", "", ' class="num"', "", ' class="num"', ""]
     yield f"<h2>{_e(word('summaries', lang))}</h2>"
     yield "<table>"
     yield (
         "<thead><tr>"
-        + "".join(
-            f'<th class="{"num" if i in numeric else ""}">{_e(h)}</th>' for i, h in enumerate(heads)
-        )
+        + "".join(f"<th{c}>{_e(h)}</th>" for c, h in zip(cls, heads, strict=True))
         + "</tr></thead>"
     )
     yield "<tbody>"
     for row in rows:
         yield (
             "<tr>"
-            + "".join(
-                f'<td class="{"num" if i in numeric else ""}">{_e(cell)}</td>'
-                for i, cell in enumerate(row)
-            )
+            + "".join(f"<td{c}>{_e(v)}</td>" for c, v in zip(cls, row, strict=True))
             + "</tr>"
         )
     yield "</tbody></table>"
