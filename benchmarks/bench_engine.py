@@ -46,8 +46,8 @@ def criteria_text(n: int = INDICATORS) -> str:
             lines.append("linear = { zero_at = 35, full_at = 85 }")
         elif kind == "bands":
             lines.append(
-                "bands = [{ at_least = 90, points = 10 }, { at_least = 60, below = 90, points = 6 },"
-                " { below = 60, points = 0 }]"
+                "bands = [{ at_least = 90, points = 10 },"
+                " { at_least = 60, below = 90, points = 6 }, { below = 60, points = 0 }]"
             )
         elif kind == "deduct":
             lines.append("deduct = { below = 95, each = 0.5 }")
@@ -56,9 +56,7 @@ def criteria_text(n: int = INDICATORS) -> str:
         elif kind == "formula":
             lines.append(f'formula = "x{i} * 0.12 - 1"')
         else:
-            lines.append(
-                "piecewise = { breakpoints = [0, 35, 75, 115], values = [10, 8, 4, 0] }"
-            )
+            lines.append("piecewise = { breakpoints = [0, 35, 75, 115], values = [10, 8, 4, 0] }")
             lines.append('round_points = "0 ceiling"')
     lines += [
         "[grades]",
@@ -142,8 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     cells = args.units * INDICATORS
     engine, bare = statistics.median(engine_times), statistics.median(bare_times)
     print(f"units × indicators      {args.units} × {INDICATORS} = {cells}")
-    print(f"engine (median of {args.repeat})   {engine:.3f} s   {engine / cells * 1e6:.2f} µs per unit × indicator")
-    print(f"bare Decimal loop       {bare:.3f} s   {bare / cells * 1e6:.2f} µs per unit × indicator")
+    per = "µs per unit × indicator"
+    print(f"engine (median of {args.repeat})   {engine:.3f} s   {engine / cells * 1e6:.2f} {per}")
+    print(f"bare Decimal loop       {bare:.3f} s   {bare / cells * 1e6:.2f} {per}")
     print(f"ratio engine / bare     {engine / bare:.2f}")
     print(f"check: both totals sum to {grand_engine}")
     return 0

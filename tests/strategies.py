@@ -500,7 +500,7 @@ def criteria_documents(draw: st.DrawFn) -> GeneratedCriteria:
     b = _Builder(draw)
     nodes: dict[str, dict[str, Any]] = {}
     indicators: dict[str, dict[str, Any]] = {}
-    kids, points = _children(b, "total", "sum", 0, nodes, indicators)
+    _, points = _children(b, "total", "sum", 0, nodes, indicators)
     document: dict[str, Any] = {
         "ecoscore": 1,
         "id": "generated",
@@ -520,7 +520,9 @@ def criteria_documents(draw: st.DrawFn) -> GeneratedCriteria:
     document["total"] = total
     document["indicator"] = indicators
     cuts = _cuts(draw, Decimal(1), Decimal(100), 3)[::-1]
-    bands: list[dict[str, Any]] = [{"grade": g, "at_least": c} for g, c in zip(_GRADES, cuts)]
+    bands: list[dict[str, Any]] = [
+        {"grade": g, "at_least": c} for g, c in zip(_GRADES, cuts, strict=False)
+    ]
     bands.append({"grade": _GRADES[-1], "en": "Fail"})
     document["grades"] = {"bands": bands, "quota": {_GRADES[0]: "50%"}, "quota_ties": "keep"}
     any_input = draw(st.sampled_from(sorted(b.inputs)))
@@ -617,7 +619,6 @@ def plain_decimals(draw: st.DrawFn) -> Decimal:
     return Decimal(draw(st.integers(-(10**22), 10**22))).scaleb(-places)
 
 
-
 # -- ranks (test_ranking) ----------------------------------------------------------------
 
 
@@ -625,22 +626,52 @@ def plain_decimals(draw: st.DrawFn) -> Decimal:
 def rank_keys(draw: st.DrawFn) -> list[tuple[str, Decimal | None, tuple[Decimal | None, ...]]]:
     """Units with values drawn from a few, so that ties are common; some have no value;
     each has one tie-break value, sometimes missing."""
-    pool = draw(st.lists(st.decimals(min_value=Decimal(0), max_value=Decimal(100), places=1),
-                         min_size=1, max_size=4))
+    pool = draw(
+        st.lists(
+            st.decimals(min_value=Decimal(0), max_value=Decimal(100), places=1),
+            min_size=1,
+            max_size=4,
+        )
+    )
     units = draw(st.lists(st.sampled_from(UNIT_NAMES), min_size=1, max_size=10, unique=True))
     value = st.one_of(st.none(), st.sampled_from(pool), st.sampled_from(pool))
     return [(u, draw(value), (draw(value),)) for u in units]
-
 
 
 # -- bad input (test_properties) -----------------------------------------------------------
 
 #: Cells as people and programs get them wrong: text, blanks, NaN and infinity in every
 #: form, huge exponents, booleans, the wrong container.
-BAD_CELLS = ("", "  ", "abc", "三", "NaN", "nan", "inf", "-Infinity", "1e999999999",
-             "1e-999999999", "12,5", "95%", "--1", "0x10", "1_000", "是", None, True, False,
-             float("nan"), float("inf"), -1.5, Decimal("NaN"), Decimal("-Infinity"),
-             Decimal("1E+999999"), -(10**30), [], {})
+BAD_CELLS = (
+    "",
+    "  ",
+    "abc",
+    "三",
+    "NaN",
+    "nan",
+    "inf",
+    "-Infinity",
+    "1e999999999",
+    "1e-999999999",
+    "12,5",
+    "95%",
+    "--1",
+    "0x10",
+    "1_000",
+    "是",
+    None,
+    True,
+    False,
+    float("nan"),
+    float("inf"),
+    -1.5,
+    Decimal("NaN"),
+    Decimal("-Infinity"),
+    Decimal("1E+999999"),
+    -(10**30),
+    [],
+    {},
+)
 
 
 @st.composite

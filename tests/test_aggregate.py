@@ -49,8 +49,10 @@ points = 5
 formula = "c / 10"
 """
     card = _cards(body, [{"unit": "A", "a": "80", "b": "30", "c": "12"}])["A"]
-    assert (D("81.8"), [("a", "points", D(80)), ("b", "bonus", D(3)),
-                        ("c", "deduction", D("-1.2"))]) == (card.total, _trace(card))
+    assert (
+        D("81.8"),
+        [("a", "points", D(80)), ("b", "bonus", D(3)), ("c", "deduction", D("-1.2"))],
+    ) == (card.total, _trace(card))
 
 
 @pytest.mark.parametrize(
@@ -63,12 +65,14 @@ formula = "c / 10"
         ("geometric-mean", ("weight = 1", "weight = 1", "weight = 2"), D("44.26727678801286")),
     ],
 )
-def test_each_aggregate_combines_its_children(aggregate: str, weights: tuple[str, ...],
-                                              expected: Decimal) -> None:
+def test_each_aggregate_combines_its_children(
+    aggregate: str, weights: tuple[str, ...], expected: Decimal
+) -> None:
     """Means (plain, weighted, geometric), min and max combine the children's points; the
     node is one step of the trace."""
     body = f'[total]\naggregate = "{aggregate}"\n' + "".join(
-        f"[indicator.{n}]\n{w}\n" for n, w in zip("abc", weights, strict=True))
+        f"[indicator.{n}]\n{w}\n" for n, w in zip("abc", weights, strict=True)
+    )
     card = _cards(body, [{"unit": "A", "a": "60", "b": "40", "c": "40"}])["A"]
     assert card.total is not None
     assert abs(expected - card.total) < D("1e-14")
@@ -79,8 +83,9 @@ def test_a_geometric_mean_with_a_zero_is_zero_and_with_a_negative_is_an_error() 
     """A zero child makes a geometric mean zero; a negative one cannot be averaged."""
     body = '[total]\naggregate = "geometric-mean"\n[indicator.a]\n[indicator.b]\n'
     assert D(0) == _cards(body, [{"unit": "A", "a": "0", "b": "16"}])["A"].total
-    with pytest.raises(ecoscore.EvaluationError,
-                       match="A: node total: a geometric mean of a negative value"):
+    with pytest.raises(
+        ecoscore.EvaluationError, match="A: node total: a geometric mean of a negative value"
+    ):
         _cards(body, [{"unit": "A", "a": "-1", "b": "16"}])
 
 
@@ -97,8 +102,13 @@ parent = "m"
 [indicator.c]
 parent = "m"
 """
-    cards = _cards(body, [{"unit": "A", "a": "12", "b": "12", "c": "1"},
-                          {"unit": "B", "a": "3", "b": "10", "c": "10"}])
+    cards = _cards(
+        body,
+        [
+            {"unit": "A", "a": "12", "b": "12", "c": "1"},
+            {"unit": "B", "a": "3", "b": "10", "c": "10"},
+        ],
+    )
     assert (("a", "b"), ()) == (cards["A"].nodes["m"].argmax, cards["B"].nodes["m"].argmax)
 
 
@@ -150,8 +160,10 @@ formula = "b"
 missing = "exclude"
 """
     cards = _cards(body, [{"unit": "A", "a": "", "b": "7.77"}, {"unit": "B", "a": "", "b": ""}])
-    assert (D("15.5"), [("b", "points", D("7.77")), ("s", "rescale", D("7.77")),
-                        ("s", "rounding", D("-0.04"))]) == (cards["A"].total, _trace(cards["A"]))
+    assert (
+        D("15.5"),
+        [("b", "points", D("7.77")), ("s", "rescale", D("7.77")), ("s", "rounding", D("-0.04"))],
+    ) == (cards["A"].total, _trace(cards["A"]))
     # Every child left out: the node has no value, and neither has the total.
     assert (None, ("a", "b")) == (cards["B"].nodes["s"].value, cards["B"].nodes["s"].excluded)
 
@@ -176,8 +188,12 @@ formula = "c / 3"
     card = _cards(body, [{"unit": "A", "a": "16", "b": "17", "c": "10"}])["A"]
     third = CONTEXT.divide(D(10), D(3))
     assert (D(17), D("20.3")) == (card.nodes["m"].value, card.total)
-    assert [("m", "node", D("16.5")), ("m", "rounding", D("0.5")), ("c", "points", third),
-            ("total", "rounding", EXACT_SUM.subtract(D("3.3"), third))] == _trace(card)
+    assert [
+        ("m", "node", D("16.5")),
+        ("m", "rounding", D("0.5")),
+        ("c", "points", third),
+        ("total", "rounding", EXACT_SUM.subtract(D("3.3"), third)),
+    ] == _trace(card)
 
 
 def test_a_trace_step_is_a_value() -> None:

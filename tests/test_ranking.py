@@ -14,8 +14,7 @@ from ecoscore.ranking import assign_ranks
 from strategies import RANK_STYLES, rank_keys
 
 D = Decimal
-_KEYS = [("A", D(95), ()), ("B", D(90), ()), ("C", D(90), ()), ("D", D(85), ()),
-         ("E", None, ())]
+_KEYS = [("A", D(95), ()), ("B", D(90), ()), ("C", D(90), ()), ("D", D(85), ()), ("E", None, ())]
 
 
 @pytest.mark.parametrize(
@@ -37,28 +36,38 @@ def test_tie_styles(style: str, ranks: list[str]) -> None:
 def test_ascending_ranks_the_smallest_first() -> None:
     """In ascending order the smallest value is first."""
     assert {"A": D(4), "B": D(2), "C": D(2), "D": D(1), "E": None} == assign_ranks(
-        _KEYS, descending=False, style="competition")
+        _KEYS, descending=False, style="competition"
+    )
 
 
 def test_tie_breaks_order_equal_values() -> None:
     """Tie-breaks in turn, each in its own order; a missing tie-break value comes last;
     units equal in every tie-break stay tied."""
-    keys = [("A", D(90), (D(3), None)), ("B", D(90), (D(3), D(1))),
-            ("C", D(90), (D(5), D(0))), ("D", D(90), (D(3), D(1)))]
+    keys = [
+        ("A", D(90), (D(3), None)),
+        ("B", D(90), (D(3), D(1))),
+        ("C", D(90), (D(5), D(0))),
+        ("D", D(90), (D(3), D(1))),
+    ]
     assert {"A": D(4), "B": D(2), "C": D(1), "D": D(2)} == assign_ranks(
-        keys, descending=True, style="competition", tie_descending=[True, False])
+        keys, descending=True, style="competition", tie_descending=[True, False]
+    )
 
 
-@given(keys=rank_keys(), style=st.sampled_from(RANK_STYLES), descending=st.booleans(),
-       data=st.data())
+@given(
+    keys=rank_keys(), style=st.sampled_from(RANK_STYLES), descending=st.booleans(), data=st.data()
+)
 def test_ranks_do_not_depend_on_the_order_of_the_units(
-    keys: list[tuple[str, Any, tuple[Any, ...]]], style: str, descending: bool,
+    keys: list[tuple[str, Any, tuple[Any, ...]]],
+    style: str,
+    descending: bool,
     data: st.DataObject,
 ) -> None:
     """Shuffling the units never changes anyone's rank."""
     shuffled = data.draw(st.permutations(keys))
-    assert assign_ranks(keys, descending=descending, style=style, tie_descending=[True]) == \
-        assign_ranks(shuffled, descending=descending, style=style, tie_descending=[True])
+    assert assign_ranks(
+        keys, descending=descending, style=style, tie_descending=[True]
+    ) == assign_ranks(shuffled, descending=descending, style=style, tie_descending=[True])
 
 
 @given(keys=rank_keys())
@@ -124,21 +133,29 @@ def test_a_ranking_may_round_its_value() -> None:
 def test_peer_groups_rank_separately_and_may_be_merged() -> None:
     """group_by ranks within each group; groups maps several attribute values to one."""
     ranks = _ranks('[ranking.r]\ngroup_by = "kind"\ngroups = { "县" = "县市", "市" = "县市" }\n')
-    assert {"章贡区": (D(1), "区"), "南康区": (D(1), "区"), "瑞金市": (D(1), "县市"),
-            "信丰县": (D(2), "县市")} == {u: (r[0], r[2]) for u, r in ranks.items()}
+    assert {
+        "章贡区": (D(1), "区"),
+        "南康区": (D(1), "区"),
+        "瑞金市": (D(1), "县市"),
+        "信丰县": (D(2), "县市"),
+    } == {u: (r[0], r[2]) for u, r in ranks.items()}
 
 
 def test_excluded_units_are_listed_without_a_rank() -> None:
     """A unit left out by exclude has no rank and a note saying why."""
     ranks = _ranks('[ranking.r]\nby = "pm25"\norder = "ascending"\nexclude = "kind == \\"市\\""\n')
     assert ((None, None, None, 'excluded: kind == "市"'), D(1), D(2)) == (
-        ranks["瑞金市"], ranks["南康区"][0], ranks["章贡区"][0])
+        ranks["瑞金市"],
+        ranks["南康区"][0],
+        ranks["章贡区"][0],
+    )
 
 
 def test_entries_are_in_rank_order_and_ranks_can_be_looked_up() -> None:
     """A ranking's entries are in rank order (ties by unit), and rank_of finds a unit."""
-    results = ecoscore.evaluate(ecoscore.loads(_HEAD + '[ranking.r]\nby = "pm25"\n'
-                                                      'order = "ascending"\n'), _ROWS)
+    results = ecoscore.evaluate(
+        ecoscore.loads(_HEAD + '[ranking.r]\nby = "pm25"\norder = "ascending"\n'), _ROWS
+    )
     ranking = results.ranking("r")
     assert ["南康区", "信丰县", "章贡区", "瑞金市"] == [e.unit for e in ranking.entries]
     assert (D(2), None) == (ranking.rank_of("章贡区"), ranking.rank_of("nobody"))

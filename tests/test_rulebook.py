@@ -148,8 +148,8 @@ def test_bands_read_their_bounds_and_inclusiveness() -> None:
         (
             'proximity = { best = 1, worst = 5, transform = "ln", alpha = -1 }',
             [
-                'x.toml:9:1: indicator.x.proximity: with transform = "ln", best + alpha and worst + '
-                "alpha must be > 0"
+                'x.toml:9:1: indicator.x.proximity: with transform = "ln", '
+                "best + alpha and worst + alpha must be > 0"
             ],
         ),
         (
@@ -170,8 +170,8 @@ def test_bands_read_their_bounds_and_inclusiveness() -> None:
         (
             "piecewise = { breakpoints = [0, 10], values = [0, 5, 10] }",
             [
-                "x.toml:9:1: indicator.x.piecewise: needs as many values as breakpoints, at least 2 "
-                "(got 2 breakpoints and 3 values)"
+                "x.toml:9:1: indicator.x.piecewise: needs as many values as breakpoints, "
+                "at least 2 (got 2 breakpoints and 3 values)"
             ],
         ),
         (
@@ -182,8 +182,8 @@ def test_bands_read_their_bounds_and_inclusiveness() -> None:
         (
             'classify = { classes = ["I", "II"], worse = "III" }',
             [
-                "x.toml:9:1: indicator.x.classify: a classification needs limits (at_most, at_least "
-                "or within)"
+                "x.toml:9:1: indicator.x.classify: a classification needs limits "
+                "(at_most, at_least or within)"
             ],
         ),
         ("bands = []", ["x.toml:9:1: indicator.x.bands: bands need at least one band"]),
@@ -209,8 +209,8 @@ def test_bands_read_their_bounds_and_inclusiveness() -> None:
         (
             "bands = [{ points = 1 }, { otherwise = 0 }]",
             [
-                "x.toml:9:10: indicator.x.bands[0]: a band needs a bound (at_least, above, at_most, "
-                "below) or otherwise"
+                "x.toml:9:10: indicator.x.bands[0]: a band needs a bound "
+                "(at_least, above, at_most, below) or otherwise"
             ],
         ),
         (

@@ -20,6 +20,7 @@ Every problem found in the data is collected and raised together as one
 from __future__ import annotations
 
 import decimal
+import gc
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,7 @@ from ecoscore.aggregate import aggregate_tree, plan_tree
 from ecoscore.errors import DataError, EvaluationError, Location, Problem
 from ecoscore.expr import EvaluationFailure, Expression
 from ecoscore.model import Criteria, Indicator, Label
-from ecoscore.numbers import CONTEXT
+from ecoscore.numbers import CONTEXT, RoundingError
 from ecoscore.results import IndicatorResult, Results, ScoreCard
 from ecoscore.rules.cohort import CohortError
 from ecoscore.submission import Submission, Value, read_period
@@ -62,8 +63,17 @@ def evaluate(
     Raises ``DataError`` for figures that cannot be read and ``EvaluationError`` for
     figures that cannot be scored, each listing every problem.
     """
-    with decimal.localcontext(CONTEXT):
-        return _Evaluation(criteria, source).run(submissions, previous)
+    # Scoring allocates many small, acyclic values; the cycle collector's passes over them
+    # cost a third of the time and free nothing, so it pauses while we score (and resumes
+    # as it was, whatever happens).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with decimal.localcontext(CONTEXT):
+            return _Evaluation(criteria, source).run(submissions, previous)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Evaluation:
@@ -120,7 +130,13 @@ class _Evaluation:
                 ind.id: self._score(ind, bound[ind.id], measured[u][ind.id], env, sub)
                 for ind in c.indicators.values()
             }
-            nodes, problem = aggregate_tree(plan, results, env)
+            try:
+                nodes, problem = aggregate_tree(plan, results, env)
+            except (decimal.DecimalException, RoundingError):
+                # Points that 999 digits cannot add exactly (a figure like 1e-999999999),
+                # or a node too large for its declared rounding.
+                self.problems.append(Problem(f"{u}: {_BEYOND} to add up exactly", sub.origin))
+                continue
             if problem:
                 self.problems.append(Problem(f"{u}: {problem}", sub.origin))
             total = nodes["total"]
@@ -372,12 +388,20 @@ class _Evaluation:
             # A text or a yes/no where the rule compares numbers: refused, never guessed.
             self.problems.append(Problem(f"{sub.unit}: indicator {ind.id}: {wrong}", sub.origin))
             return IndicatorResult(ind.id, value, None, None, None, None, "error")
+        rounding = self.rounding[ind.id]
         try:
             outcome = rule.score(value, env)
-        except (CohortError, EvaluationFailure, decimal.InvalidOperation) as exc:
+            raw = outcome.points
+            # Rounded inside the guard: quantizing past 34 digits fails for this unit only.
+            points = raw if raw is None or rounding is None else rounding(raw)
+        except (CohortError, EvaluationFailure) as exc:
             self.problems.append(Problem(f"{sub.unit}: indicator {ind.id}: {exc}", sub.origin))
             return IndicatorResult(ind.id, value, None, None, None, None, "error")
-        raw = outcome.points
+        except (decimal.DecimalException, RoundingError):
+            self.problems.append(
+                Problem(f"{sub.unit}: indicator {ind.id}: {_BEYOND} to score", sub.origin)
+            )
+            return IndicatorResult(ind.id, value, None, None, None, None, "error")
         if raw is None:
             return IndicatorResult(
                 ind.id,
@@ -392,8 +416,6 @@ class _Evaluation:
                 note,
                 env,
             )
-        rounding = self.rounding[ind.id]
-        points = raw if rounding is None else rounding(raw)
         contribution = -points if ind.effect == "deduction" else points
         return IndicatorResult(
             ind.id,
@@ -429,6 +451,10 @@ class _Evaluation:
             note,
             env,
         )
+
+
+#: Why a unit's figures cannot be computed exactly at all.
+_BEYOND = "a figure too large, too small or too long (beyond 34 significant digits)"
 
 
 def _wrong_type(ind: Indicator, rule: Any, value: Any, env: Mapping[str, Any]) -> str | None:

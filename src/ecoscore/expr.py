@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import threading
 from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
@@ -293,7 +294,6 @@ class Expression:
     needs: tuple[str, ...]
     plain: str | None
     _tree: ast.expr = attrs.field(repr=False, eq=False)
-    _evaluator: Any = attrs.field(repr=False, eq=False)
     classes: frozenset[str] = frozenset()
 
     def evaluate(self, values: Mapping[str, Value | None]) -> Value:
@@ -303,7 +303,7 @@ class Expression:
             if value is None:
                 raise EvaluationFailure(f"{self.plain} has no value")
             return value
-        ev = self._evaluator
+        ev = _evaluator()
         ev.names = values
         try:
             result = ev.eval(self.source, previously_parsed=self._tree)
@@ -320,6 +320,23 @@ class Expression:
         if result is None:
             raise EvaluationFailure("a value it needs is missing")
         return result  # type: ignore[no-any-return]
+
+
+_LOCAL = threading.local()
+
+
+def _evaluator() -> Any:
+    """This thread's interpreter: one per thread, so that evaluations on several threads
+    at once never see each other's names."""
+    ev = getattr(_LOCAL, "evaluator", None)
+    if ev is None:
+        ev = simpleeval.SimpleEval(
+            operators=dict(_OPERATORS),
+            functions={name: fn for name, (fn, _, _) in FUNCTIONS.items()},
+            names={},
+        )
+        _LOCAL.evaluator = ev
+    return ev
 
 
 class _Checker:
@@ -560,9 +577,12 @@ def compile_expression(
     """
     if not isinstance(source, str) or not source.strip():
         raise ExpressionError("an expression cannot be empty")
-    text = source.strip()
+    text = original = source.strip()
     try:
-        tree = ast.parse(text, mode="eval")
+        # A formula written over several lines (a TOML multi-line string) reads as one.
+        tree = ast.parse(f"(\n{text}\n)" if "\n" in text else text, mode="eval")
+        if "\n" in text:
+            text = f"(\n{text}\n)"
     except SyntaxError as exc:
         if "=" in text and "==" not in text and "<=" not in text and ">=" not in text:
             raise ExpressionError(
@@ -571,11 +591,6 @@ def compile_expression(
         raise ExpressionError(f"syntax error: {exc.msg}", exc.offset) from None
     checker = _Checker(text, known, hint, classes)
     checker.check(tree.body)
-    evaluator = simpleeval.SimpleEval(
-        operators=dict(_OPERATORS),
-        functions={name: fn for name, (fn, _, _) in FUNCTIONS.items()},
-        names={},
-    )
     # ``true``/``false`` are plain names, answered by a fallback after the unit's values.
     body = _AliasNames().visit(tree.body)
     needs = tuple(
@@ -587,13 +602,12 @@ def compile_expression(
     )
     plain = body.id if isinstance(body, ast.Name) else None
     return Expression(
-        text,
+        " ".join(original.split()) if "\n" in original else original,
         frozenset(checker.names),
         frozenset(checker.previous),
         needs,
         plain,
         body,
-        evaluator,
         frozenset(checker.class_reads),
     )
 

@@ -21,6 +21,7 @@ Modes (GB/T 8170-2008 is the Chinese standard on rounding, 数值修约):
 from __future__ import annotations
 
 import decimal
+import math
 import re
 from decimal import Decimal
 
@@ -31,6 +32,7 @@ __all__ = [
     "EXACT_SUM",
     "MODES",
     "Rounding",
+    "RoundingError",
     "parse_decimal",
     "parse_rounding",
 ]
@@ -82,6 +84,10 @@ def parse_decimal(text: str) -> Decimal:
     raise ValueError(f"not a number: {text!r}")
 
 
+class RoundingError(ArithmeticError):
+    """A value that a declared rounding cannot round (too large for its places)."""
+
+
 @attrs.frozen
 class Rounding:
     """A declared rounding: a number of decimal places and a mode."""
@@ -100,10 +106,21 @@ class Rounding:
         object.__setattr__(self, "_rounding", _DECIMAL_MODES.get(self.mode, ""))
 
     def __call__(self, value: Decimal) -> Decimal:
-        """Round ``value`` to ``places`` places with ``mode``."""
-        if self.mode == "float":
-            return Decimal(repr(round(float(value), self.places)))
-        return value.quantize(self._quantum, rounding=self._rounding, context=CONTEXT)
+        """Round ``value`` to ``places`` places with ``mode``; raise ``RoundingError``
+        when it cannot be (a number too large to hold that many places)."""
+        try:
+            if self.mode == "float":
+                as_float = float(value)
+                if not math.isfinite(as_float):
+                    raise RoundingError(f"{value} is too large for a binary double")
+                # The double's shortest repr, then the declared places (3.0 → 3.00).
+                rounded = Decimal(repr(round(as_float, self.places)))
+                return rounded.quantize(self._quantum, context=CONTEXT)
+            return value.quantize(self._quantum, rounding=self._rounding, context=CONTEXT)
+        except decimal.InvalidOperation:
+            raise RoundingError(
+                f"{value} cannot be rounded to {self.places} places (too many digits)"
+            ) from None
 
     def __str__(self) -> str:
         return f"{self.places} {self.mode}"
