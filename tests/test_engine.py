@@ -230,7 +230,8 @@ def test_a_division_by_zero_in_a_units_data_names_the_unit_and_indicator() -> No
     indicator and its formula, with the policies that would allow it."""
     assert [
         "s.csv: [0]: A: indicator rate: fixed / found * 100: division by zero (declare "
-        'on_zero_division = "zero", "full", "exclude", "missing" or a number)'
+        'on_zero_division = "zero", "full", "exclude", "missing" or a number of points on '
+        "the indicator)"
     ] == _error(_RATE, [{"unit": "A", "found": "0", "fixed": "0"}])
 
 
@@ -239,7 +240,7 @@ def test_a_division_by_zero_in_a_derived_value_names_it() -> None:
     policies a derived value takes."""
     body = '[derived.rate]\nvalue = "fixed / found * 100"\n[indicator.found]\n'
     assert [
-        "s.csv: A: derived rate = fixed / found * 100: division by zero (declare "
+        "s.csv: [0]: A: derived rate = fixed / found * 100: division by zero (declare "
         'on_zero_division = "missing" or a number on the derived value)'
     ] == _error(body, [{"unit": "A", "found": "0", "fixed": "0"}])
 
