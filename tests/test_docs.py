@@ -62,7 +62,7 @@ import pytest
 import tomli
 
 import ecoscore
-from ecoscore.loader import AGGREGATES
+from ecoscore.loader_tree import AGGREGATES
 from ecoscore.loader_grades import RANK_STYLES
 from ecoscore.rulebook import RULE_KEYS
 
