@@ -26,24 +26,11 @@ import attrs
 
 from ecoscore.errors import Location, Problem
 from ecoscore.expr import EvaluationFailure
-from ecoscore.model import Criteria, GradeRule, Grades, Label, Quota
-from ecoscore.ranking import _scope_value
+from ecoscore.model import Criteria, Grades, Label, Quota
 from ecoscore.results import GradeStep, Ranking, ScoreCard
+from ecoscore.scope import condition
 
 __all__ = ["grade_all"]
-
-
-def _holds(
-    criteria: Criteria, rule: GradeRule, card: ScoreCard, env: Mapping[str, Any]
-) -> bool | None:
-    """Whether the rule's condition holds; ``None`` when a value it reads is missing."""
-    scope = {n: _scope_value(criteria, card, env, n) for n in rule.when.needs}
-    if any(v is None for v in scope.values()):
-        return None
-    result = rule.when.evaluate(scope)  # an EvaluationFailure is the caller's to report
-    if not isinstance(result, bool):
-        raise EvaluationFailure(f"{rule.when.source} gives {result!r}, not true or false")
-    return result
 
 
 def _band(grades: Grades, total: Decimal) -> str:
@@ -69,7 +56,7 @@ def grade_unit(
             if rule.kind != kind:
                 continue
             try:
-                holds = _holds(criteria, rule, card, env)
+                holds, missing = condition(criteria, rule.when, card, env)
             except EvaluationFailure as exc:
                 problems.append(
                     Problem(
@@ -79,9 +66,6 @@ def grade_unit(
                 )
                 continue
             if holds is None:
-                missing = [
-                    n for n in rule.when.needs if _scope_value(criteria, card, env, n) is None
-                ]
                 what = ", ".join(missing)
                 if rule.if_missing == "skip":
                     # Not applied, and said so: the trace shows why a rule did not bite.

@@ -188,8 +188,16 @@ class _Document(TreeParts):
         nodes = self._nodes(indicators)
         self.indicators, self.nodes = indicators, nodes
         grades = read_grades(r, doc, self.known_after_scoring, self.all_names())
+        not_numbers = {
+            name: "texts" if kind == "text" else "yes/no values"
+            for name, kind in [
+                *((i.id, i.type) for i in self.inputs.values()),
+                *((a.id, a.type) for a in self.attributes.values()),
+            ]
+            if kind != "number"
+        }
         rankings = read_rankings(
-            r, doc, self.known_after_scoring, self.all_names(), self.attributes
+            r, doc, self.known_after_scoring, self.all_names(), self.attributes, not_numbers
         )
         if (
             grades is not None

@@ -141,8 +141,11 @@ def read_rankings(
     known: Callable[[str], bool],
     names: list[str],
     attributes: Mapping[str, Attribute],
+    not_numbers: Mapping[str, str] | None = None,
 ) -> tuple[RankingSpec, ...]:
-    """Every ``[ranking.<id>]``, in the order of the file."""
+    """Every ``[ranking.<id>]``, in the order of the file. ``not_numbers`` maps the names
+    that hold texts or yes/no values to their kind: nothing to rank on."""
+    not_numbers = not_numbers or {}
     out: list[RankingSpec] = []
     for ident, spec in r.table(doc.get("ranking", {}), ("ranking",)).items():
         p: Path = ("ranking", ident)
@@ -167,6 +170,10 @@ def read_rankings(
         by = r.string(t.get("by", TOTAL), (*p, "by"))
         if by is not None and not known(by):
             r.problem((*p, "by"), f"unknown name {by!r}", did_you_mean(by, names))
+        elif by is not None and by in not_numbers:
+            r.problem(
+                (*p, "by"), f"{by!r} holds {not_numbers[by]}, not numbers: nothing to rank on"
+            )
         order = r.string(t.get("order", "descending"), (*p, "order"), ("descending", "ascending"))
         style = r.string(t.get("ties", "competition"), (*p, "ties"), RANK_STYLES)
         basis = r.string(t.get("basis", "published"), (*p, "basis"), ("published", "exact"))
@@ -178,6 +185,8 @@ def read_rankings(
             name = r.string(r.required(b, "by", bp), (*bp, "by"))
             if name is not None and not known(name):
                 r.problem((*bp, "by"), f"unknown name {name!r}", did_you_mean(name, names))
+            elif name is not None and name in not_numbers:
+                r.problem((*bp, "by"), f"{name!r} holds {not_numbers[name]}, not numbers: no order")
             border = r.string(
                 b.get("order", "descending"), (*bp, "order"), ("descending", "ascending")
             )

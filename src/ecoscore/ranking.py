@@ -19,29 +19,13 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ecoscore.model import TOTAL, Criteria, Label, RankingSpec
+from ecoscore.errors import EvaluationError, Location, Problem
+from ecoscore.expr import EvaluationFailure
+from ecoscore.model import Criteria, Label, RankingSpec
 from ecoscore.results import RankEntry, Ranking, ScoreCard
+from ecoscore.scope import condition, ranked_value
 
-__all__ = ["assign_ranks", "rank_all", "ranked_value"]
-
-
-def ranked_value(
-    criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name: str, basis: str
-) -> Any:
-    """The value a ranking or tie-break reads for ``name``: the total, a node, an
-    indicator's points, or a data value (inputs, derived values, attributes)."""
-    if name == TOTAL:
-        return card.total if basis == "published" else card.total_exact
-    if name in env:
-        # Data names win: an indicator named after its input ranks on the input.
-        return env[name]
-    if name in card.nodes:
-        node = card.nodes[name]
-        return node.value if basis == "published" else node.raw
-    if name in card.indicators:
-        res = card.indicators[name]
-        return res.points if basis == "published" else res.raw_points
-    return None
+__all__ = ["assign_ranks", "rank_all"]
 
 
 def assign_ranks(
@@ -94,6 +78,7 @@ def _rank_one(
     spec: RankingSpec,
     cards: Mapping[str, ScoreCard],
     envs: Mapping[str, Mapping[str, Any]],
+    problems: list[Problem],
 ) -> Ranking:
     groups: dict[str | None, list[tuple[str, Any, tuple[Any, ...]]]] = {}
     notes: dict[str, Label] = {}
@@ -102,16 +87,30 @@ def _rank_one(
     for unit, card in cards.items():
         env = envs[unit]
         if spec.exclude is not None:
-            needed = [n for n in spec.exclude.needs if _scope_value(criteria, card, env, n) is None]
-            if not needed:
-                scope = {n: _scope_value(criteria, card, env, n) for n in spec.exclude.needs}
-                if spec.exclude.evaluate(scope) is True:
-                    notes[unit] = Label(
-                        f"不参与排名:{spec.exclude.source}", f"excluded: {spec.exclude.source}"
+            try:
+                excluded, missing = condition(criteria, spec.exclude, card, env)
+            except EvaluationFailure as exc:
+                problems.append(
+                    Problem(
+                        f"{unit}: ranking {spec.id}: exclude = {spec.exclude.source}: "
+                        f"{exc.message}",
+                        Location(criteria.path, key=f"ranking.{spec.id}.exclude"),
                     )
-                    group_of[unit] = None
-                    values[unit] = None
-                    continue
+                )
+                excluded, missing = False, ()
+            if excluded:
+                notes[unit] = Label(
+                    f"不参与排名:{spec.exclude.source}", f"excluded: {spec.exclude.source}"
+                )
+                group_of[unit] = None
+                values[unit] = None
+                continue
+            if missing:
+                # Ranked, and said so: the exclusion could not be decided.
+                notes[unit] = Label(
+                    f"缺{'、'.join(missing)},未判断是否排除",
+                    f"no {', '.join(missing)}: exclusion not applied",
+                )
         value = ranked_value(criteria, card, env, spec.by, spec.basis)
         if isinstance(value, Decimal) and spec.rounding is not None and spec.basis == "published":
             value = spec.rounding(value)
@@ -150,17 +149,13 @@ def _rank_one(
     return Ranking(spec.id, spec.label, tuple(entries))
 
 
-def _scope_value(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name: str) -> Any:
-    if name.startswith("previous(") or name in env:
-        return env.get(name)
-    result = card.indicators.get(name)
-    if result is not None and result.points is None and result.label is not None:
-        return result.label  # an indicator that gives a class and no points reads as its class
-    return ranked_value(criteria, card, env, name, "published")
-
-
 def rank_all(
     criteria: Criteria, cards: Mapping[str, ScoreCard], envs: Mapping[str, Mapping[str, Any]]
 ) -> tuple[Ranking, ...]:
-    """Every declared ranking over the score cards."""
-    return tuple(_rank_one(criteria, spec, cards, envs) for spec in criteria.rankings)
+    """Every declared ranking over the score cards; raises ``EvaluationError`` listing
+    every exclusion that cannot be evaluated."""
+    problems: list[Problem] = []
+    rankings = tuple(_rank_one(criteria, spec, cards, envs, problems) for spec in criteria.rankings)
+    if problems:
+        raise EvaluationError(problems)
+    return rankings

@@ -12,7 +12,7 @@ region". It is worked out after scoring, grading and ranking, from each unit's f
   group: ``"good_share - bad_share"``; it may give a number or a text (a grade by two
   shares, as the class-proportion method of 环办〔2011〕22号 does).
 
-These expressions read what grade rules read (``ranking._scope_value``): inputs, derived
+These expressions read what grade rules read (``ecoscore.scope``): inputs, derived
 values, attributes, indicator ids (their points, or their class when they give a class
 and no points), node ids, ``total`` and ``previous(…)``; and ``class_of(indicator)``, the
 class an indicator gave even when it gives points too. A unit whose expression reads a
@@ -35,9 +35,9 @@ from ecoscore.errors import Location, Problem
 from ecoscore.expr import EvaluationFailure, Expression
 from ecoscore.model import Criteria, Label
 from ecoscore.numbers import CONTEXT, EXACT_SUM, Rounding
-from ecoscore.ranking import _scope_value
 from ecoscore.results import ScoreCard, Summary, SummaryFigure
 from ecoscore.rules.bands import Bands
+from ecoscore.scope import scope_value
 
 __all__ = ["AGGREGATES", "SummarySpec", "summarise", "unit_value"]
 
@@ -85,7 +85,7 @@ def unit_value(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name
     if name.startswith("class_of("):
         result = card.indicators.get(name[len("class_of(") : -1])
         return None if result is None else result.label
-    return _scope_value(criteria, card, env, name)
+    return scope_value(criteria, card, env, name)
 
 
 def summarise(
