@@ -16,66 +16,17 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
 from ecoscore.expr import EvaluationFailure
-from ecoscore.model import TOTAL, Criteria, Label, Node
-from ecoscore.numbers import CONTEXT, EXACT_SUM, Rounding
-from ecoscore.results import IndicatorResult, NodeResult, TraceStep
+from ecoscore.model import Label, Node
+from ecoscore.numbers import CONTEXT, EXACT_SUM
+from ecoscore.results import IndicatorResult, NodeResult
+from ecoscore.tree import TreePlan, plan_tree
 
-__all__ = ["TreePlan", "aggregate_tree", "plan_tree", "trace_steps"]
+__all__ = ["aggregate_tree", "plan_tree"]
 
 _ZERO = Decimal(0)
 _ALL_LEFT_OUT = Label("所有子项均不参与计分", "every child left out")
 _ONE = Decimal(1)
-
-
-@attrs.frozen
-class _Child:
-    id: str
-    is_indicator: bool
-    weight: Decimal
-    points: Decimal | None  # counted when the child is left out (for rescaling)
-    kind: str  # "points", "bonus", "deduction" or "node"
-
-
-@attrs.frozen
-class _Step:
-    node: Node
-    children: tuple[_Child, ...]
-    rounding: Rounding | None
-
-
-@attrs.frozen
-class TreePlan:
-    """The tree in evaluation order (children before parents), worked out once."""
-
-    steps: tuple[_Step, ...]
-
-
-def plan_tree(criteria: Criteria) -> TreePlan:
-    """Post-order the tree and resolve each node's children, weights and rounding."""
-    order: list[_Step] = []
-
-    def visit(node: Node) -> None:
-        children = []
-        for kid in node.children:
-            if kid in criteria.indicators:
-                ind = criteria.indicators[kid]
-                kind = "points" if ind.effect == "score" else ind.effect
-                counted = ind.points if ind.effect == "score" else None
-                children.append(_Child(kid, True, ind.weight or _ONE, counted, kind))
-            else:
-                sub = criteria.nodes[kid]
-                visit(sub)
-                children.append(_Child(kid, False, sub.weight or _ONE, sub.points, "node"))
-        rounding = node.rounding
-        if rounding is None:
-            rounding = criteria.total_rounding if node.id == TOTAL else criteria.node_rounding
-        order.append(_Step(node, tuple(children), rounding))
-
-    visit(criteria.total)
-    return TreePlan(tuple(order))
 
 
 def aggregate_tree(
@@ -131,36 +82,6 @@ def aggregate_tree(
             note,
         )
     return nodes, "; ".join(problems) or None
-
-
-def trace_steps(
-    plan: TreePlan, indicators: Mapping[str, IndicatorResult], nodes: Mapping[str, NodeResult]
-) -> tuple[TraceStep, ...]:
-    """The additive steps of a unit's total: they add up to it exactly."""
-    steps_of: dict[str, list[TraceStep]] = {}
-    for step in plan.steps:
-        node = step.node
-        result = nodes[node.id]
-        own: list[TraceStep] = []
-        if node.aggregate == "sum":
-            plain = _ZERO
-            for child in step.children:
-                if child.is_indicator:
-                    contribution = indicators[child.id].contribution
-                    if contribution is not None:
-                        own.append(TraceStep(child.id, child.kind, contribution))
-                        plain = EXACT_SUM.add(plain, contribution)
-                elif nodes[child.id].value is not None:
-                    own.extend(steps_of[child.id])
-                    plain = EXACT_SUM.add(plain, nodes[child.id].value)  # type: ignore[arg-type]
-            if result.raw is not None and result.raw != plain:
-                own.append(TraceStep(node.id, "rescale", EXACT_SUM.subtract(result.raw, plain)))
-        elif result.raw is not None:
-            own.append(TraceStep(node.id, "node", result.raw))
-        if result.raw is not None and result.value is not None and result.value != result.raw:
-            own.append(TraceStep(node.id, "rounding", EXACT_SUM.subtract(result.value, result.raw)))
-        steps_of[node.id] = own
-    return tuple(steps_of[TOTAL])
 
 
 def _combine(

@@ -16,6 +16,7 @@ import attrs
 from ecoscore.model import Criteria, Label
 from ecoscore.numbers import CONTEXT, Rounding
 from ecoscore.rules.base import Outcome
+from ecoscore.tree import TraceStep, trace_steps
 
 __all__ = [
     "GradeStep",
@@ -88,15 +89,6 @@ class NodeResult:
 
 
 @attrs.frozen
-class TraceStep:
-    """One additive step of a score card: the steps of a card add up to its total."""
-
-    path: str
-    kind: str  # "points", "bonus", "deduction", "node", "rescale", "rounding"
-    amount: Decimal
-
-
-@attrs.frozen
 class GradeStep:
     """One change of a unit's grade and the rule that made it."""
 
@@ -157,7 +149,6 @@ class ScoreCard:
         """The additive trace: every indicator's contribution (for sums), each non-additive
         node's value, each rescaling and rounding; they add up exactly to ``total``."""
         # Worked out when asked: most cards of a large evaluation are never traced.
-        from ecoscore.aggregate import trace_steps  # noqa: PLC0415 (aggregate imports us)
 
         if self.plan is None:
             return ()
