@@ -44,17 +44,15 @@ import csv
 import datetime
 import difflib
 import io
-import json
 import math
 import os
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-import attrs
-
 from ecoscore.errors import DataError, Location, Problem
-from ecoscore.io.cells import clean_text, is_missing
+from ecoscore.io.grid import ERROR_HINT, Cell, Table, data_cell, file_error, text_cell
+from ecoscore.io.json_table import read_json
 from ecoscore.io.xlsx import (
     InvalidFileException,
     ReadOnlyWorksheet,
@@ -66,47 +64,6 @@ from ecoscore.io.xlsx import (
 __all__ = ["Cell", "Table", "read_table"]
 
 
-@attrs.frozen
-class Cell:
-    """One cell's text (``None`` when empty or a missing marker) and where it is."""
-
-    text: str | None
-    location: Location
-
-
-@attrs.frozen
-class Table:
-    """The cells of one file: a header row of column names, and the data rows under it.
-
-    Every header cell has a name, no two the same; every row has one cell per header cell.
-    """
-
-    source: str
-    header: tuple[Cell, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-
-
-# Excel's error values, as Excel writes them into CSV and some programs into XLSX text.
-_EXCEL_ERRORS = frozenset(
-    {
-        "#NULL!",
-        "#DIV/0!",
-        "#VALUE!",
-        "#REF!",
-        "#NAME?",
-        "#NUM!",
-        "#N/A",
-        "#GETTING_DATA",
-        "#SPILL!",
-        "#CALC!",
-        "#FIELD!",
-        "#BLOCKED!",
-        "#CONNECT!",
-        "#BUSY!",
-        "#UNKNOWN!",
-    }
-)
-_ERROR_HINT = "fix the formula, or leave the cell empty if the figure is missing"
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -122,21 +79,21 @@ def read_table(
     source = os.fspath(path)
     suffix = Path(source).suffix.lower()
     if suffix == ".xls":
-        raise _error(
+        raise file_error(
             "an old Excel .xls workbook cannot be read",
             Location(file=source),
             hint="open it in Excel or WPS and save it as .xlsx",
         )
     if suffix not in (".csv", ".xlsx", ".json"):
         kind = suffix or "(no extension)"
-        raise _error(
+        raise file_error(
             f"unsupported file type {kind}; use .csv, .xlsx or .json", Location(file=source)
         )
     data = _read_bytes(source)
     if suffix == ".xlsx":
         return _read_xlsx(source, data, sheet)
     if data.startswith(_ZIP_MAGIC):
-        raise _error(
+        raise file_error(
             f"this is a workbook or another zip file, not {suffix} text",
             Location(file=source),
             hint="give an .xlsx workbook an .xlsx name",
@@ -144,7 +101,7 @@ def read_table(
     text = _decode(source, data, encoding)
     if suffix == ".csv":
         return _read_csv(source, text)
-    return _read_json(source, text)
+    return read_json(source, text)
 
 
 def _read_bytes(source: str) -> bytes:
@@ -158,7 +115,7 @@ def _read_bytes(source: str) -> bytes:
         message = "is a directory, not a file"
     except OSError as error:
         message = f"cannot read the file: {error.strerror or error}"
-    raise _error(message, Location(file=source))
+    raise file_error(message, Location(file=source))
 
 
 def _decode(source: str, data: bytes, encoding: str | None) -> str:
@@ -176,29 +133,17 @@ def _decode(source: str, data: bytes, encoding: str | None) -> str:
             # The BOM is dropped whatever the encoding, so that it never joins a name.
             return data.decode(candidate).removeprefix("\ufeff")
         except LookupError:
-            raise _error(f"unknown text encoding {candidate!r}", Location(file=source)) from None
+            raise file_error(
+                f"unknown text encoding {candidate!r}", Location(file=source)
+            ) from None
         except UnicodeDecodeError as error:
             failure = error
     assert failure is not None  # there is always a candidate
-    raise _error(
+    raise file_error(
         f"cannot be read as {described} text (byte {data[failure.start]:#04x})",
         Location(file=source, line=data.count(b"\n", 0, failure.start) + 1),
         hint="save it as UTF-8, or give its encoding",
     )
-
-
-def _error(message: str, location: Location, hint: str | None = None) -> DataError:
-    """A DataError with a single problem."""
-    return DataError((Problem(message, location, hint),))
-
-
-def _text_cell(value: str, location: Location, problems: list[Problem]) -> Cell:
-    """A cell from text as found in the file: stripped, ``None`` when blank."""
-    text = clean_text(value)
-    if text in _EXCEL_ERRORS:
-        problems.append(Problem(f"Excel error value {text} in a cell", location, _ERROR_HINT))
-        return Cell(None, location)
-    return Cell(text or None, location)
 
 
 def _read_csv(source: str, text: str) -> Table:
@@ -215,13 +160,13 @@ def _read_csv(source: str, text: str) -> Table:
             rows.append((end + 1, fields))
             end = reader.line_num
     except csv.Error as error:
-        raise _error(
+        raise file_error(
             f"not valid CSV: {error}", Location(file=source, line=reader.line_num)
         ) from None
     width = max((len(fields) for _, fields in rows), default=0)
     grid = [
         [
-            _text_cell(field, Location(file=source, line=line, column=column), problems)
+            text_cell(field, Location(file=source, line=line, column=column), problems)
             for column, field in enumerate(fields + [""] * (width - len(fields)), start=1)
         ]
         for line, fields in rows
@@ -267,7 +212,7 @@ def _read_xlsx(source: str, data: bytes, sheet: str | None) -> Table:
 
 
 def _unreadable_workbook(source: str, error: Exception) -> DataError:
-    return _error("not a readable .xlsx workbook", Location(file=source), hint=str(error))
+    return file_error("not a readable .xlsx workbook", Location(file=source), hint=str(error))
 
 
 def _pick_sheet(source: str, workbook: Workbook, wanted: str | None) -> ReadOnlyWorksheet:
@@ -277,18 +222,18 @@ def _pick_sheet(source: str, workbook: Workbook, wanted: str | None) -> ReadOnly
             found = workbook[name]
             if isinstance(found, ReadOnlyWorksheet):
                 return found
-        raise _error("the workbook has no worksheet", Location(file=source))
+        raise file_error("the workbook has no worksheet", Location(file=source))
     if wanted not in names:
         close = difflib.get_close_matches(wanted, names, n=1)
         listed = ", ".join(repr(name) for name in names)
-        raise _error(
+        raise file_error(
             f"no sheet named {wanted!r}; the sheets are {listed}",
             Location(file=source),
             hint=f"did you mean {close[0]!r}?" if close else None,
         )
     found = workbook[wanted]
     if not isinstance(found, ReadOnlyWorksheet):
-        raise _error(f"sheet {wanted!r} is a chart, not a worksheet", Location(file=source))
+        raise file_error(f"sheet {wanted!r} is a chart, not a worksheet", Location(file=source))
     return found
 
 
@@ -302,10 +247,10 @@ def _kind_of(data_type: str, number_format: str | None) -> str:
 
 def _xlsx_cell(value: object, data_type: str, location: Location, problems: list[Problem]) -> Cell:
     if data_type == "e":
-        problems.append(Problem(f"Excel error value {value} in a cell", location, _ERROR_HINT))
+        problems.append(Problem(f"Excel error value {value} in a cell", location, ERROR_HINT))
         return Cell(None, location)
     if value is None or isinstance(value, str):
-        return _text_cell(value or "", location, problems)
+        return text_cell(value or "", location, problems)
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, float):
@@ -371,12 +316,8 @@ def _build(source: str, grid: list[list[Cell]], problems: list[Problem]) -> Tabl
     return Table(
         source=source,
         header=tuple(header[column] for column in kept),
-        rows=tuple(tuple(_data_cell(row[column]) for column in kept) for row in data),
+        rows=tuple(tuple(data_cell(row[column]) for column in kept) for row in data),
     )
-
-
-def _data_cell(cell: Cell) -> Cell:
-    return Cell(None, cell.location) if is_missing(cell.text) else cell
 
 
 def _where(location: Location) -> str:
@@ -386,116 +327,3 @@ def _where(location: Location) -> str:
     if location.column is not None:
         return f"column {location.column}"
     return location.key or str(location)
-
-
-@attrs.frozen
-class _Object:
-    """A JSON object as its key-value pairs, so that a key written twice is seen."""
-
-    pairs: tuple[tuple[str, object], ...]
-
-
-@attrs.frozen
-class _Constant:
-    """``NaN``, ``Infinity`` or ``-Infinity``, which Python's json accepts and JSON does not."""
-
-    name: str
-
-
-def _read_json(source: str, text: str) -> Table:
-    try:
-        document = json.loads(
-            text,
-            # Numbers stay the text they were written as: 0.1 must not become a double.
-            parse_float=str,
-            parse_int=str,
-            parse_constant=_Constant,
-            object_pairs_hook=lambda pairs: _Object(tuple(pairs)),
-        )
-    except json.JSONDecodeError as error:
-        location = Location(file=source, line=error.lineno, column=error.colno)
-        raise _error(f"not valid JSON: {error.msg}", location) from None
-    problems: list[Problem] = []
-    prefix = ""
-    items = document
-    if isinstance(document, _Object):
-        prefix = "units"
-        items = None
-        for key, value in document.pairs:
-            if key == "units":
-                items = value
-            else:
-                problems.append(
-                    Problem(f"unknown key {key!r}", Location(file=source, key=key), '"units" only')
-                )
-    if not isinstance(items, list):
-        what = '"units"' if prefix else "the file"
-        problems.append(
-            Problem(
-                f"{what} must be a list of rows, one object each",
-                Location(file=source),
-                hint='like [{"unit": "章贡区", "pm25": 31}]',
-            )
-        )
-        raise DataError(problems)
-    if not items:
-        problems.append(Problem("there are no rows", Location(file=source, key=prefix or None)))
-    header: dict[str, Cell] = {}
-    records: list[tuple[int, dict[str, Cell]]] = []
-    for index, item in enumerate(items):
-        here = f"{prefix}[{index}]"
-        if not isinstance(item, _Object):
-            problems.append(
-                Problem("a row must be an object of column: value", Location(file=source, key=here))
-            )
-            continue
-        record: dict[str, Cell] = {}
-        for key, value in item.pairs:
-            name = clean_text(key)
-            location = Location(file=source, key=_json_path(here, name))
-            if not name:
-                problems.append(Problem("a column with no name", location))
-            elif name in record:
-                problems.append(Problem(f"column {name!r} is in this row twice", location))
-            else:
-                header.setdefault(name, Cell(name, location))
-                record[name] = _json_cell(value, location, problems)
-        records.append((index, record))
-    if problems:
-        raise DataError(problems)
-    return Table(
-        source=source,
-        header=tuple(header.values()),
-        rows=tuple(
-            tuple(
-                record[name]
-                if name in record
-                else Cell(None, Location(file=source, key=_json_path(f"{prefix}[{index}]", name)))
-                for name in header
-            )
-            for index, record in records
-        ),
-    )
-
-
-def _json_path(row: str, name: str) -> str:
-    if name.isidentifier():
-        return f"{row}.{name}"
-    return f"{row}[{json.dumps(name, ensure_ascii=False)}]"
-
-
-def _json_cell(value: object, location: Location, problems: list[Problem]) -> Cell:
-    if value is None:
-        return Cell(None, location)
-    if isinstance(value, bool):
-        return Cell("true" if value else "false", location)
-    if isinstance(value, str):
-        return _data_cell(_text_cell(value, location, problems))
-    if isinstance(value, _Constant):
-        problems.append(
-            Problem(f"{value.name} is not a number JSON allows", location, "write null if missing")
-        )
-    else:
-        kind = "a list" if isinstance(value, list) else "an object"
-        problems.append(Problem(f"a cell must be text, a number or null, not {kind}", location))
-    return Cell(None, location)
