@@ -62,8 +62,8 @@ import pytest
 import tomli
 
 import ecoscore
-from ecoscore.loader_tree import AGGREGATES
 from ecoscore.loader_grades import RANK_STYLES
+from ecoscore.loader_tree import AGGREGATES
 from ecoscore.rulebook import RULE_KEYS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -346,3 +346,39 @@ def test_every_bad_figure_is_reported_at_once() -> None:
         "s.csv: [1]: B: found: -1 is below the minimum (0)",
         "s.csv: [2]: unit 'A' is listed twice (first at s.csv: [0])",
     ] == _error(_RATE, rows, DataError)
+
+
+def test_a_count_carries_last_periods_figures_forward_when_declared() -> None:
+    """missing = "previous" on a count takes all of last period's figures, flagged."""
+    criteria = ecoscore.loads(
+        'ecoscore = 1\nid = "t"\ntitle = "t"\n[inputs]\na = {}\nb = {}\n'
+        '[indicator.c]\npoints = 5\nmissing = "previous"\n'
+        'count = [{ of = "a", each = 1 }, { of = "b", each = 1 }]\n'
+    )
+    results = ecoscore.evaluate(
+        criteria, [{"unit": "A", "a": "1"}], previous=[[{"unit": "A", "a": "2", "b": "2"}]]
+    )
+    result = results["A"].indicators["c"]
+    assert (Decimal(4), "carried-forward") == (result.points, result.status)
+    assert (("a", Decimal(2)), ("b", Decimal(2))) == result.inputs
+
+
+def test_a_quota_refuses_a_grade_holder_its_ranking_leaves_out() -> None:
+    """A unit with the quota's grade but no rank cannot be placed: a located error."""
+    criteria = ecoscore.loads(
+        'ecoscore = 1\nid = "t"\ntitle = "t"\n[inputs]\nx = {}\nskip = { type = "bool" }\n'
+        "[indicator.x]\npoints = 100\n"
+        '[grades]\nbands = [{ grade = "A", at_least = 90 }, { grade = "B" }]\n'
+        'quota = { "A" = 1 }\n[ranking.r]\nexclude = "skip"\n',
+        source="q.toml",
+    )
+    rows = [
+        {"unit": "U1", "x": "99", "skip": "false"},
+        {"unit": "U2", "x": "98", "skip": "true"},
+    ]
+    with pytest.raises(ecoscore.EvaluationError) as info:
+        ecoscore.evaluate(criteria, rows)
+    assert [
+        "q.toml: grades.quota: quota for A: U2 has the grade but no rank in ranking r, so the "
+        "quota cannot place it (choose a ranking that ranks every unit with grades.ranking)"
+    ] == [str(p) for p in info.value.problems]

@@ -165,7 +165,7 @@ def test_a_tie_across_a_quota_must_be_settled_by_the_criteria() -> None:
     with pytest.raises(ecoscore.EvaluationError) as caught:
         _grades('quota = { "优秀" = 2 }\n[ranking.overall]\n')
     assert [
-        "grades.quota_ties: quota for 优秀: B, C tie at rank 2 across the limit of 2 "
+        "<criteria>: grades.quota_ties: quota for 优秀: B, C tie at rank 2 across the limit of 2 "
         '(declare quota_ties = "keep" (all keep the grade) or "drop")'
     ] == [str(p) for p in caught.value.problems]
 

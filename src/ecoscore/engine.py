@@ -141,7 +141,7 @@ class _Evaluation:
             )
         if self.problems:
             raise EvaluationError(self.problems)
-        rankings = ranking.rank_all(c, cards, envs)
+        rankings = ranking.rank_all(c, cards, envs, self.problems)
         cards = grading.grade_all(c, cards, envs, rankings, self.problems)
         if self.problems:
             raise EvaluationError(self.problems)

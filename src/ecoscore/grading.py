@@ -111,6 +111,18 @@ def _apply_quota(
 ) -> None:
     groups: dict[str | None, list[Any]] = {}
     for entry in ranking.entries:
+        if entry.rank is None:
+            # Not ranked (left out, or no value): a quota chosen by rank cannot place it.
+            if graded[entry.unit][0] == quota.grade:
+                problems.append(
+                    Problem(
+                        f"quota for {quota.grade}: {entry.unit} has the grade but no rank in "
+                        f"ranking {ranking.id}, so the quota cannot place it",
+                        Location(criteria_path, key="grades.quota"),
+                        "choose a ranking that ranks every unit with grades.ranking",
+                    )
+                )
+            continue
         groups.setdefault(entry.group, []).append(entry)
     below = grades.bands[grades.order(quota.grade) + 1].grade
     for group, entries in groups.items():
@@ -128,7 +140,7 @@ def _apply_quota(
                     Problem(
                         f"quota for {quota.grade}{where}: {', '.join(tied)} tie at rank "
                         f"{keep[-1].rank} across the limit of {limit}",
-                        Location(key="grades.quota_ties"),
+                        Location(criteria_path, key="grades.quota_ties"),
                         'declare quota_ties = "keep" (all keep the grade) or "drop"',
                     )
                 )

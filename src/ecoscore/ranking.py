@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ecoscore.errors import EvaluationError, Location, Problem
+from ecoscore.errors import Location, Problem
 from ecoscore.expr import EvaluationFailure
 from ecoscore.model import Criteria, Label, RankingSpec
 from ecoscore.results import RankEntry, Ranking, ScoreCard
@@ -150,12 +150,11 @@ def _rank_one(
 
 
 def rank_all(
-    criteria: Criteria, cards: Mapping[str, ScoreCard], envs: Mapping[str, Mapping[str, Any]]
+    criteria: Criteria,
+    cards: Mapping[str, ScoreCard],
+    envs: Mapping[str, Mapping[str, Any]],
+    problems: list[Problem],
 ) -> tuple[Ranking, ...]:
-    """Every declared ranking over the score cards; raises ``EvaluationError`` listing
-    every exclusion that cannot be evaluated."""
-    problems: list[Problem] = []
-    rankings = tuple(_rank_one(criteria, spec, cards, envs, problems) for spec in criteria.rankings)
-    if problems:
-        raise EvaluationError(problems)
-    return rankings
+    """Every declared ranking over the score cards; an exclusion that cannot be evaluated
+    is appended to ``problems``."""
+    return tuple(_rank_one(criteria, spec, cards, envs, problems) for spec in criteria.rankings)

@@ -139,9 +139,19 @@ class IndicatorScorer:
             # A derived value it reads failed, and that failure is reported already.
             return IndicatorResult(ind.id, None, None, None, None, None, "error")
         what, what_zh = ", ".join(roots), "、".join(roots)
-        if policy == "previous" and ind.value is not None:
-            past = {n: env.get(f"previous({n})") for n in ind.value.needs}
-            carried = self.value_of(ind, ind.value, past)
+        if policy == "previous":
+            names = ind.value.needs if ind.value is not None else ind.reads
+            past = {n: env.get(f"previous({n})") for n in names}
+            carried = (
+                self.value_of(ind, ind.value, past)
+                if ind.value is not None
+                # A count or a class reads its inputs itself: all of last period's, or none.
+                else (
+                    Missing([n for n, v in past.items() if v is None])
+                    if None in past.values()
+                    else None
+                )
+            )
             if not isinstance(carried, (Missing, EvaluationFailure)):
                 note = Label(f"缺{what_zh},沿用上期数值", f"no {what}: previous period's value")
                 # The trace shows the previous period's figures that were used.
