@@ -3,11 +3,7 @@
 Children left out (a missing value declared ``exclude``) drop out of their parent: means
 renormalise over the children that remain (the Yale EPI convention); a sum adds what
 remains, and with ``rescale_excluded`` scales it up to the node's points (缺项按比例折算).
-
-The trace (``trace_steps``): a unit's steps add up exactly to its total. Sums are
-decomposed into their children's steps; any other node (a mean, a min, a formula) is one
-step with its value, since its children do not add up to it; each rounding and each
-rescaling is a step of its own.
+The additive trace of the result is ``ecoscore.tree.trace_steps``.
 """
 
 from __future__ import annotations
@@ -20,13 +16,12 @@ from ecoscore.expr import EvaluationFailure
 from ecoscore.model import Label, Node
 from ecoscore.numbers import CONTEXT, EXACT_SUM
 from ecoscore.results import IndicatorResult, NodeResult
-from ecoscore.tree import TreePlan, plan_tree
+from ecoscore.tree import TreePlan
 
-__all__ = ["aggregate_tree", "plan_tree"]
+__all__ = ["aggregate_tree"]
 
 _ZERO = Decimal(0)
 _ALL_LEFT_OUT = Label("所有子项均不参与计分", "every child left out")
-_ONE = Decimal(1)
 
 
 def aggregate_tree(

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecoscore import grading, ranking
-from ecoscore.aggregate import aggregate_tree, plan_tree
+from ecoscore.aggregate import aggregate_tree
 from ecoscore.errors import DataError, EvaluationError, Problem
 from ecoscore.expr import EvaluationFailure
 from ecoscore.model import Criteria, Label
@@ -35,6 +35,7 @@ from ecoscore.results import Results, ScoreCard
 from ecoscore.scoring import BEYOND, IndicatorScorer
 from ecoscore.submission import Submission, Value, read_period
 from ecoscore.summary import summarise
+from ecoscore.tree import plan_tree
 
 __all__ = ["evaluate"]
 

@@ -16,7 +16,7 @@ from typing import Any
 from ecoscore import expr, rules
 from ecoscore.model import Attribute, Indicator, Input
 from ecoscore.reader import Path, TableReader, did_you_mean
-from ecoscore.rulebook import _bands
+from ecoscore.rulebook import read_bands
 from ecoscore.summary import AGGREGATES, SummarySpec
 
 __all__ = ["SUMMARY_KEYS", "read_summaries"]
@@ -164,11 +164,11 @@ def _summary_bands(
 ) -> rules.Bands | None:
     """An indicator's band syntax and checks; each band gives the figure a class."""
     where = (*p, "bands")
-    bands = _bands(r, t["bands"], where, _DOMAINS.get(aggregate))
+    bands = read_bands(r, t["bands"], where, _DOMAINS.get(aggregate))
     if not isinstance(bands, rules.Bands):
         return None
     for i, band in enumerate(bands.bands):
-        # A band with neither points nor a class is already reported by _bands.
+        # A band with neither points nor a class is already reported by read_bands.
         if band.points is not None:
             r.problem((*where, i), "a summary's band gives a class, not points", 'class = "…"')
     return bands

@@ -18,7 +18,7 @@ from ecoscore.reader import Path, TableReader
 from ecoscore.rules.classify import Limit
 from ecoscore.rules.target import COMPARATORS
 
-__all__ = ["RULE_KEYS", "read_rule"]
+__all__ = ["COHORT_KINDS", "RULE_KEYS", "fixed_points", "read_bands", "read_rule"]
 
 #: Each rule kind's key in an indicator table.
 RULE_KEYS = (
@@ -139,7 +139,7 @@ def read_rule(
         return rules.Deduct(target, sides[0] == "below", each, need_points(), per, whole)
 
     if kind == "bands":
-        return _bands(r, spec, where, value_input)
+        return read_bands(r, spec, where, value_input)
 
     if kind == "piecewise":
         t = r.table(spec, where, ("breakpoints", "values", "beyond"))
@@ -213,7 +213,8 @@ def read_rule(
     raise AssertionError(kind)
 
 
-def _bands(r: TableReader, spec: Any, where: Path, value_input: Input | None) -> Any:
+def read_bands(r: TableReader, spec: Any, where: Path, value_input: Input | None) -> Any:
+    """Bands, checked for overlaps and for gaps within the value's declared range."""
     bounds = ("at_least", "above", "at_most", "below")
     bands: list[rules.Band] = []
     for i, item in enumerate(r.array(spec, where)):
