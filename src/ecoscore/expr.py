@@ -27,6 +27,7 @@ where it stands. Evaluation runs on simpleeval, which interprets the checked tre
 from __future__ import annotations
 
 import ast
+import decimal
 import threading
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -92,6 +93,14 @@ class Expression:
             raise
         except simpleeval.NameNotDefined as exc:
             raise EvaluationFailure(f"{exc.name} has no value") from None
+        except decimal.DivisionByZero:
+            raise EvaluationFailure("division by zero", zero_division=True) from None
+        except decimal.Overflow:
+            raise EvaluationFailure("a result too large to hold exactly") from None
+        except decimal.InvalidOperation:
+            raise EvaluationFailure(
+                "an operation with no exact result (an invalid operation)"
+            ) from None
         except (ArithmeticError, TypeError, ValueError, simpleeval.InvalidExpression) as exc:
             raise EvaluationFailure(str(exc) or type(exc).__name__) from None
         finally:

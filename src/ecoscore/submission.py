@@ -64,7 +64,28 @@ def as_submission(record: Mapping[str, Any] | Submission, index: int, source: st
     return Submission("", dict(record), origin=Location(source, key=f"[{index}]"))
 
 
+#: Submitted figures are scored exactly in 34 significant digits; a figure outside these
+#: bounds is refused where it was typed rather than failing deep inside a rule.
+_LARGEST_EXPONENT = 20
+
+
+def _sane(value: Decimal) -> Decimal:
+    """``value`` if it can be scored exactly, else a ``ValueError`` saying why."""
+    if value and not -_LARGEST_EXPONENT <= value.adjusted() <= _LARGEST_EXPONENT:
+        raise ValueError(
+            f"{value} is too large or too small to score (between 1e-{_LARGEST_EXPONENT} and "
+            f"1e{_LARGEST_EXPONENT})"
+        )
+    if len(value.as_tuple().digits) > 34:
+        raise ValueError(f"{value} has more than 34 significant digits")
+    return value
+
+
 def _number(raw: Any) -> Decimal:
+    return _sane(_plain_number(raw))
+
+
+def _plain_number(raw: Any) -> Decimal:
     if isinstance(raw, bool):
         raise ValueError("a yes/no value where a number belongs")
     if isinstance(raw, Decimal):
@@ -120,9 +141,9 @@ def read_unit(criteria: Criteria, sub: Submission, problems: list[Problem]) -> d
         if raw.__class__ is str and spec.type == "number":
             # The common case first: a number as text, as spreadsheets give them.
             try:
-                number = parse_decimal(raw)
+                number = _sane(parse_decimal(raw))
             except ValueError:
-                pass
+                pass  # the slow path below says what is wrong
             else:
                 env[name] = number
                 if spec.integer and number != number.to_integral_value():
