@@ -32,7 +32,7 @@ from ecoscore.model import (
     Label,
     Unit,
 )
-from ecoscore.reader import Path, TableReader, did_you_mean
+from ecoscore.reader import Path, TableReader, did_you_mean, topological
 from ecoscore.sourcemap import key_positions
 
 __all__ = ["LANGUAGE_VERSIONS", "load", "loads"]
@@ -353,29 +353,12 @@ class _Document(TreeParts):
         return self._topological(read)
 
     def _topological(self, derived: Mapping[str, Derived]) -> list[Derived]:
-        order: list[Derived] = []
-        state: dict[str, int] = {}  # 1: on the current path, 2: done
+        def cycle(name: str, path: list[str]) -> None:
+            self.r.problem(("derived", name), "derived values form a cycle: " + " → ".join(path))
 
-        def visit(name: str, trail: list[str]) -> None:
-            if state.get(name) == 2:
-                return
-            if state.get(name) == 1:
-                cycle = [*trail[trail.index(name) :], name]
-                self.r.problem(
-                    ("derived", name), "derived values form a cycle: " + " → ".join(cycle)
-                )
-                return
-            state[name] = 1
-            # previous(x) reads last period's x, already known: not an edge of this period.
-            for dep in sorted(derived[name].expression.names):
-                if dep in derived:
-                    visit(dep, [*trail, name])
-            state[name] = 2
-            order.append(derived[name])
-
-        for name in derived:
-            visit(name, [])
-        return order
+        # previous(x) reads last period's x, already known: not an edge of this period.
+        deps = {name: sorted(d.expression.names) for name, d in derived.items()}
+        return [derived[name] for name in topological(deps, cycle)]
 
 
 def _looks_numeric(text: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ecoscore import expr, rules
 from ecoscore.model import Attribute, Indicator, Input
-from ecoscore.reader import Path, TableReader, did_you_mean
+from ecoscore.reader import Path, TableReader, did_you_mean, topological
 from ecoscore.rulebook import read_bands
 from ecoscore.summary import AGGREGATES, SummarySpec
 
@@ -187,23 +187,11 @@ def _check_formulas(r: TableReader, specs: Mapping[str, SummarySpec]) -> None:
                 f" {spec.id} by {_grouping(spec.group_by)}",
                 "a formula combines figures of the same groups: give both the same group_by",
             )
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
 
-    def visit(name: str, trail: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            cycle = [*trail[trail.index(name) :], name]
-            r.problem(("summary", name, "formula"), "summaries form a cycle: " + " → ".join(cycle))
-            return
-        state[name] = 1
-        for dep in specs[name].reads:
-            if dep in specs:
-                visit(dep, [*trail, name])
-        state[name] = 2
+    def cycle(name: str, path: list[str]) -> None:
+        r.problem(("summary", name, "formula"), "summaries form a cycle: " + " → ".join(path))
 
-    for name in specs:
-        visit(name, [])
+    topological({name: spec.reads for name, spec in specs.items()}, cycle)
 
 
 def _grouping(group_by: str | None) -> str:

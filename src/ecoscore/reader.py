@@ -19,9 +19,38 @@ from ecoscore.model import Label
 from ecoscore.numbers import Rounding, parse_decimal, parse_rounding
 from ecoscore.sourcemap import path_text
 
-__all__ = ["Path", "TableReader", "did_you_mean"]
+__all__ = ["Path", "TableReader", "did_you_mean", "topological"]
 
 Path = tuple[str | int, ...]
+
+
+def topological(
+    deps: Mapping[str, Iterable[str]], on_cycle: Callable[[str, list[str]], None]
+) -> list[str]:
+    """The names of ``deps`` (name → the names it reads), each after what it reads.
+
+    A cycle is reported once through ``on_cycle(name, cycle)``, with the cycle as the
+    path that closes it (``a → b → a``); the walk goes on, so every cycle is reported.
+    """
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(name: str, trail: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            on_cycle(name, [*trail[trail.index(name) :], name])
+            return
+        state[name] = 1
+        for dep in deps[name]:
+            if dep in deps:
+                visit(dep, [*trail, name])
+        state[name] = 2
+        order.append(name)
+
+    for name in deps:
+        visit(name, [])
+    return order
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> str | None:

@@ -220,20 +220,23 @@ class IndicatorScorer:
             return self._error(ind, sub, f"{BEYOND} to score", sub.origin)
         if points is None:
             # A class only (a water class): no points, nothing to round.
-            return IndicatorResult(
-                ind.id,
-                value,
-                outcome,
-                None,
-                None,
-                None,
-                status,
-                None,
-                self.reads[ind.id],
-                note,
-                env,
-            )
-        contribution = -points if ind.effect == "deduction" else points
+            return self._result(ind, value, outcome, None, None, status, None, note, env)
+        return self._result(ind, value, outcome, raw, points, status, rounding, note, env)
+
+    def _result(
+        self,
+        ind: Indicator,
+        value: Any,
+        outcome: Any,
+        raw: Decimal | None,
+        points: Decimal | None,
+        status: str,
+        rounding: Any,
+        note: Label | None,
+        env: Mapping[str, Any],
+    ) -> IndicatorResult:
+        """The result with its contribution to the parent: negative for a deduction."""
+        contribution = points if points is None or ind.effect != "deduction" else -points
         return IndicatorResult(
             ind.id,
             value,
@@ -263,25 +266,10 @@ class IndicatorScorer:
             points = raw if rounding is None else rounding(raw)
         except RoundingError as exc:
             return self._error(ind, sub, str(exc), sub.origin)
-        contribution = -points if ind.effect == "deduction" else points
-        return IndicatorResult(
-            ind.id,
-            None,
-            None,
-            raw,
-            points,
-            contribution,
-            status,
-            rounding,
-            self.reads[ind.id],
-            note,
-            env,
-        )
+        return self._result(ind, None, None, raw, points, status, rounding, note, env)
 
     def _excluded(self, ind: Indicator, note: Label, env: Mapping[str, Any]) -> IndicatorResult:
-        return IndicatorResult(
-            ind.id, None, None, None, None, None, "excluded", None, self.reads[ind.id], note, env
-        )
+        return self._result(ind, None, None, None, None, "excluded", None, note, env)
 
     def _error(
         self,
