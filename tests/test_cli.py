@@ -1,4 +1,4 @@
-"""Tests for ecoscore.cli (and the files it writes: ecoscore.io.atomic, ecoscore.manifest),
+"""Tests for ecoscore.cli (and the files it writes: ecoscore.io.atomic, ecoscore.io.manifest),
 driven through ``main(argv)`` as a user would type the commands."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ecoscore.cli import EXIT_DIFFERENCES, EXIT_INPUT, EXIT_OK, EXIT_USAGE, main
 from ecoscore.errors import UsageError
 from ecoscore.io.atomic import atomic_path, refuse_inputs, write_text
 from ecoscore.io.columns import ColumnIndex
-from ecoscore.manifest import build_manifest
+from ecoscore.io.manifest import build_manifest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 ROOT = Path(__file__).parent.parent

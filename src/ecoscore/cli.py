@@ -29,6 +29,7 @@ from ecoscore.errors import DataError, EcoscoreError, Location, Problem, UsageEr
 from ecoscore.export import results_to_dict
 from ecoscore.io import atomic
 from ecoscore.io.columns import UnitIndex, unit_hint
+from ecoscore.io.manifest import build_manifest
 from ecoscore.io.outline import outline
 from ecoscore.io.render_csv import render_csv
 from ecoscore.io.render_html import render_html
@@ -41,10 +42,8 @@ from ecoscore.io.template import write_template
 from ecoscore.io.verify import verify
 from ecoscore.lint import lint
 from ecoscore.loader import load
-from ecoscore.manifest import build_manifest
 from ecoscore.model import Criteria
 from ecoscore.results import Results
-from ecoscore.sourcemap import key_positions
 
 __all__ = ["EXIT_DIFFERENCES", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -216,8 +215,7 @@ def _settings(args: argparse.Namespace, lang: str) -> dict[str, Any]:
 def _check(args: argparse.Namespace) -> int:
     criteria = load(args.criteria)
     lang = _language(args, criteria)
-    text = Path(args.criteria).read_bytes().decode("utf-8-sig")
-    warnings = lint(criteria, key_positions(text))
+    warnings = lint(criteria, criteria.positions)
     for line in outline(criteria, lang):
         print(line)
     if warnings:

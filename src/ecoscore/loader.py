@@ -127,17 +127,14 @@ def loads(text: str, *, source: str = "<criteria>", _sha256: str | None = None) 
         raise CriteriaError(
             [Problem(f"TOML syntax: {message}", Location(source, line, col), hint)]
         ) from None
-    r = TableReader(source, key_positions(text))
+    positions = key_positions(text)
+    r = TableReader(source, positions)
     criteria = _Document(r, doc).read()
     if r.problems or criteria is None:
         raise CriteriaError(sorted(r.problems, key=_order))
     if _sha256 is None:
         _sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return _evolve_sha(criteria, _sha256, source)
-
-
-def _evolve_sha(criteria: Criteria, sha: str, source: str) -> Criteria:
-    return attrs.evolve(criteria, sha256=sha, path=source)
+    return attrs.evolve(criteria, sha256=_sha256, path=source, positions=positions)
 
 
 def _order(p: Problem) -> tuple[int, int]:

@@ -251,6 +251,9 @@ class Criteria:
     node_rounding: Rounding | None = None
     total_rounding: Rounding | None = None
     sha256: str | None = None
+    #: Where each key of the criteria text stands (key path → line, column), for
+    #: messages about the criteria after loading (lint warnings).
+    positions: Mapping[str, tuple[int, int]] = attrs.field(factory=dict, repr=False, eq=False)
 
     @property
     def total(self) -> Node:
