@@ -66,17 +66,19 @@ def as_submission(record: Mapping[str, Any] | Submission, index: int, source: st
 
 #: Submitted figures are scored exactly in 34 significant digits; a figure outside these
 #: bounds is refused where it was typed rather than failing deep inside a rule.
-_LARGEST_EXPONENT = 20
+_LARGEST_EXPONENT = 30
 
 
-def _sane(value: Decimal) -> Decimal:
-    """``value`` if it can be scored exactly, else a ``ValueError`` saying why."""
+def _sane(value: Decimal, text: str | None = None) -> Decimal:
+    """``value`` if it can be scored exactly, else a ``ValueError`` saying why; ``text`` is
+    what it was read from, when known."""
     if value and not -_LARGEST_EXPONENT <= value.adjusted() <= _LARGEST_EXPONENT:
         raise ValueError(
             f"{value} is too large or too small to score (between 1e-{_LARGEST_EXPONENT} and "
             f"1e{_LARGEST_EXPONENT})"
         )
-    if len(value.as_tuple().digits) > 34:
+    # A text of at most 34 characters cannot hold more than 34 digits: no need to count.
+    if (text is None or len(text) > 34) and len(value.as_tuple().digits) > 34:
         raise ValueError(f"{value} has more than 34 significant digits")
     return value
 
@@ -141,7 +143,7 @@ def read_unit(criteria: Criteria, sub: Submission, problems: list[Problem]) -> d
         if raw.__class__ is str and spec.type == "number":
             # The common case first: a number as text, as spreadsheets give them.
             try:
-                number = _sane(parse_decimal(raw))
+                number = _sane(parse_decimal(raw), raw)
             except ValueError:
                 pass  # the slow path below says what is wrong
             else:
@@ -182,8 +184,10 @@ def read_unit(criteria: Criteria, sub: Submission, problems: list[Problem]) -> d
             env[name] = None
     # Ranges last: a bound may be another input ("rectified at most found").
     for name, spec in criteria.inputs.items():
+        if spec.minimum is None and spec.maximum is None:
+            continue
         value = env[name]
-        if not isinstance(value, Decimal) or (spec.minimum is None and spec.maximum is None):
+        if not isinstance(value, Decimal):
             continue
         for bound, below in ((spec.minimum, True), (spec.maximum, False)):
             limit = env.get(bound) if isinstance(bound, str) else bound
