@@ -382,3 +382,48 @@ def test_a_quota_refuses_a_grade_holder_its_ranking_leaves_out() -> None:
         "q.toml: grades.quota: quota for A: U2 has the grade but no rank in ranking r, so the "
         "quota cannot place it (choose a ranking that ranks every unit with grades.ranking)"
     ] == [str(p) for p in info.value.problems]
+
+
+_GATED = (
+    'ecoscore = 1\nid = "t"\ntitle = "t"\nrounding = { points = "2 half-up" }\n'
+    "[inputs]\npm25 = { min = 0 }\n"
+    "[indicator.pm25]\npoints = 10\nlinear = { zero_at = 35, full_at = 25 }\n"
+    'zero_if = "pm25 > previous(pm25)"\n'
+)
+
+
+def test_zero_if_scores_nothing_and_keeps_the_rules_points_in_the_trace() -> None:
+    """When zero_if holds the item scores 0.00 (rounded), status zeroed, raw points kept."""
+    results = ecoscore.evaluate(
+        ecoscore.loads(_GATED),
+        [{"unit": "A", "pm25": "30"}, {"unit": "B", "pm25": "27"}],
+        previous=[[{"unit": "A", "pm25": "29"}, {"unit": "B", "pm25": "28"}]],
+    )
+    a, b = results["A"].indicators["pm25"], results["B"].indicators["pm25"]
+    assert ("0.00", "zeroed", Decimal(5)) == (str(a.points), a.status, a.raw_points)
+    assert ("8.00", "scored") == (str(b.points), b.status)
+
+
+def test_zero_if_reading_a_missing_figure_does_not_apply_and_says_so() -> None:
+    """A zero_if with no previous value leaves the points as scored, with a note."""
+    results = ecoscore.evaluate(ecoscore.loads(_GATED), [{"unit": "A", "pm25": "30"}])
+    result = results["A"].indicators["pm25"]
+    assert (Decimal("5.00"), "scored") == (result.points, result.status)
+    assert "no previous(pm25): zero_if not applied" == result.note_text("en")
+
+
+def test_a_node_cap_is_a_step_of_the_trace() -> None:
+    """at_most caps a node; the cap is a trace step, and the steps add up to the total."""
+    criteria = ecoscore.loads(
+        'ecoscore = 1\nid = "t"\ntitle = "t"\n[inputs]\na = {}\nb = {}\n'
+        "[total]\nat_most = 5\n"
+        '[indicator.a]\npoints = 4\nformula = "a"\n[indicator.b]\npoints = 4\nformula = "b"\n'
+    )
+    card = ecoscore.evaluate(criteria, [{"unit": "A", "a": "3", "b": "4"}])["A"]
+    assert Decimal(5) == card.total
+    assert [
+        ("a", "points", Decimal(3)),
+        ("b", "points", Decimal(4)),
+        ("total", "cap", Decimal(-2)),
+    ] == [(s.path, s.kind, s.amount) for s in card.steps]
+    assert Decimal(7) == card.nodes["total"].capped_from

@@ -64,6 +64,13 @@ def aggregate_tree(
                 f"缺项按比例折算:× {node.points}/{present}({'、'.join(excluded)})",
                 f"rescaled × {node.points}/{present} for {', '.join(excluded)}",
             )
+        capped_from = None
+        if raw is not None and node.at_most is not None and raw > node.at_most:
+            capped_from, raw = raw, node.at_most
+            note = Label(
+                f"{capped_from} 超过上限,按 {node.at_most} 计",
+                f"{capped_from} capped at {node.at_most}",
+            )
         rounding = step.rounding
         value = raw if raw is None or rounding is None else rounding(raw)
         nodes[node.id] = NodeResult(
@@ -75,6 +82,7 @@ def aggregate_tree(
             tuple(excluded),
             argmax,
             note,
+            capped_from,
         )
     return nodes, "; ".join(problems) or None
 

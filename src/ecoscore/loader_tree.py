@@ -34,6 +34,7 @@ _INDICATOR_KEYS = (
     "on_zero_division",
     "else",
     "floor",
+    "zero_if",
     "note",
     "source",
     *rulebook.RULE_KEYS,
@@ -48,6 +49,7 @@ _NODE_KEYS = (
     "round",
     "argmax",
     "rescale_excluded",
+    "at_most",
     "note",
 )
 AGGREGATES = ("sum", "mean", "weighted-mean", "geometric-mean", "min", "max", "formula")
@@ -162,6 +164,12 @@ class TreeParts:
             for where, amount in rulebook.fixed_points(rule):
                 if points is not None and points >= 0 and not 0 <= amount <= points:
                     r.problem((*p, *where), f"{amount} points is outside [0, {points}]")
+            # "If the concentration rose, this item scores 0": a gate over any rule.
+            zero_if = (
+                r.expression(t["zero_if"], (*p, "zero_if"), self.known_data, options)
+                if "zero_if" in t
+                else None
+            )
             out[name] = Indicator(
                 id=name,
                 parent=parent,
@@ -177,6 +185,7 @@ class TreeParts:
                 on_zero_division=zero,
                 reads=reads,
                 cohort=kind in rulebook.COHORT_KINDS,
+                zero_if=zero_if,
             )
         return out
 
@@ -295,6 +304,8 @@ class TreeParts:
         weight = r.number(t["weight"], (*p, "weight"), positive=True) if "weight" in t else None
         rounding = r.rounding(t["round"], (*p, "round")) if "round" in t else None
         rescale = r.boolean(t.get("rescale_excluded", False), (*p, "rescale_excluded"))
+        # "加分合计不超过5分", "总分不超过100分": a cap on what the children add up to.
+        at_most = r.number(t["at_most"], (*p, "at_most")) if "at_most" in t else None
         return Node(
             name,
             parent,
@@ -307,6 +318,7 @@ class TreeParts:
             argmax,
             bool(rescale),
             kids,
+            at_most,
         )
 
     def _check_node_cycles(self, parents: Mapping[str, str | None]) -> None:

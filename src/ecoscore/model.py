@@ -125,6 +125,7 @@ class Indicator:
     on_zero_division: str | Decimal = "error"
     reads: tuple[str, ...] = ()
     cohort: bool = False
+    zero_if: Expression | None = None
 
 
 @attrs.frozen
@@ -150,6 +151,7 @@ class Node:
     argmax: ArgMax | None = None
     rescale_excluded: bool = False
     children: tuple[str, ...] = ()
+    at_most: Decimal | None = None
 
 
 @attrs.frozen

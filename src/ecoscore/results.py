@@ -38,7 +38,9 @@ class IndicatorResult:
 
     ``status`` is ``scored``, ``excluded`` (left out of its parent), ``missing-zero``,
     ``missing-points`` (declared points for a missing value), ``carried-forward`` (the
-    previous period's value), or ``zero-division`` (a declared policy applied).
+    previous period's value), ``zero-division`` (a declared policy applied), or
+    ``zeroed`` (its ``zero_if`` held: the rule's points are kept in ``raw_points``, the
+    item scores 0).
     ``raw_points`` are before the declared rounding; ``points`` after it. ``contribution``
     is what enters the parent's sum: negative for a deduction.
     """
@@ -82,9 +84,10 @@ class NodeResult:
     excluded: tuple[str, ...] = ()
     argmax: tuple[str, ...] = ()
     note: Label | None = None
+    capped_from: Decimal | None = None  # the value before the node's at_most applied
 
     def note_text(self, lang: str = "zh") -> str | None:
-        """The note (a rescaling, every child left out) in ``lang``, or ``None``."""
+        """The note (a rescaling, a cap, every child left out) in ``lang``, or ``None``."""
         return None if self.note is None else self.note.text(lang)
 
 

@@ -221,6 +221,36 @@ class IndicatorScorer:
         if points is None:
             # A class only (a water class): no points, nothing to round.
             return self._result(ind, value, outcome, None, None, status, None, note, env)
+        if ind.zero_if is not None:
+            gate = ind.zero_if
+            missing = [n for n in gate.needs if env.get(n) is None]
+            if missing:
+                # Like a grade rule, a gate that reads a figure the unit left out does not
+                # bite; the note says so.
+                note = note or Label(
+                    f"缺{'、'.join(missing)},不得分条件未判断",
+                    f"no {', '.join(missing)}: zero_if not applied",
+                )
+            else:
+                try:
+                    holds = gate.evaluate(env)
+                except EvaluationFailure as exc:
+                    return self._error(
+                        ind, sub, f"zero_if = {gate.source}: {exc.message}", sub.origin
+                    )
+                if not isinstance(holds, bool):
+                    return self._error(
+                        ind,
+                        sub,
+                        f"zero_if = {gate.source} gives {holds!r}, not true or false",
+                        sub.origin,
+                    )
+                if holds:
+                    zero = Decimal(0) if rounding is None else rounding(Decimal(0))
+                    note = Label(f"{gate.source}:该项不得分", f"{gate.source}: no points")
+                    return self._result(
+                        ind, value, outcome, raw, zero, "zeroed", rounding, note, env
+                    )
         return self._result(ind, value, outcome, raw, points, status, rounding, note, env)
 
     def _result(

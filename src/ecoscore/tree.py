@@ -33,7 +33,7 @@ class TraceStep:
     """One additive step of a score card: the steps of a card add up to its total."""
 
     path: str
-    kind: str  # "points", "bonus", "deduction", "node", "rescale", "rounding"
+    kind: str  # "points", "bonus", "deduction", "node", "rescale", "cap", "rounding"
     amount: Decimal
 
 
@@ -105,8 +105,13 @@ def trace_steps(
                 elif nodes[child.id].value is not None:
                     own.extend(steps_of[child.id])
                     plain = EXACT_SUM.add(plain, nodes[child.id].value)  # type: ignore[arg-type]
-            if result.raw is not None and result.raw != plain:
-                own.append(TraceStep(node.id, "rescale", EXACT_SUM.subtract(result.raw, plain)))
+            before_cap = result.raw if result.capped_from is None else result.capped_from
+            if before_cap is not None and before_cap != plain:
+                own.append(TraceStep(node.id, "rescale", EXACT_SUM.subtract(before_cap, plain)))
+            if result.capped_from is not None and result.raw is not None:
+                own.append(
+                    TraceStep(node.id, "cap", EXACT_SUM.subtract(result.raw, result.capped_from))
+                )
         elif result.raw is not None:
             own.append(TraceStep(node.id, "node", result.raw))
         if result.raw is not None and result.value is not None and result.value != result.raw:

@@ -95,6 +95,7 @@ _STATUS: dict[str, tuple[str, str]] = {
     "missing-points": ("缺数据，按规定分值", "missing: declared points"),
     "carried-forward": ("缺数据，沿用上期", "missing: previous period carried forward"),
     "zero-division": ("除数为零，按规定处理", "division by zero: declared policy"),
+    "zeroed": ("触发不得分条件", "no points: zero_if holds"),
     "error": ("错误", "error"),
 }
 
@@ -122,6 +123,7 @@ _TRACE_KINDS: dict[str, tuple[str, str]] = {
     "deduction": ("扣分", "deduction"),
     "node": ("节点值", "node value"),
     "rescale": ("缺项按比例折算", "rescaled for left-out items"),
+    "cap": ("超过上限，按上限计", "capped at the node's at_most"),
     "rounding": ("修约", "rounding"),
 }
 
