@@ -228,10 +228,10 @@ def test_explain_shows_inputs_value_and_steps(results: Results) -> None:
 @pytest.mark.parametrize(
     ("unit", "expected"),
     [
-        ("信丰县", "状态：缺数据，沿用上期（缺good_days,沿用上期数值）"),
-        ("瑞金市", "状态：缺数据，记0分（缺complaints,计0分）"),
-        (EVIL, "状态：不计入（剔除）（缺found、rectified,不参与计分）"),
-        ("信丰县", "状态：除数为零，按规定处理（分母为0,计满分）"),
+        ("信丰县", "状态：缺数据，沿用上期（缺good_days，沿用上期数值）"),
+        ("瑞金市", "状态：缺数据，记0分（缺complaints，计0分）"),
+        (EVIL, "状态：不计入（剔除）（缺found、rectified，不参与计分）"),
+        ("信丰县", "状态：除数为零，按规定处理（分母为0，计满分）"),
     ],
 )
 def test_explain_notes_missing_and_policy_statuses(

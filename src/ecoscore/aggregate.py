@@ -61,14 +61,14 @@ def aggregate_tree(
             raw = CONTEXT.divide(CONTEXT.multiply(raw, node.points), node.points - excluded_points)
             present = node.points - excluded_points
             note = Label(
-                f"缺项按比例折算:× {node.points}/{present}({'、'.join(excluded)})",
+                f"缺项按比例折算：× {node.points}/{present}（{'、'.join(excluded)}）",
                 f"rescaled × {node.points}/{present} for {', '.join(excluded)}",
             )
         capped_from = None
         if raw is not None and node.at_most is not None and raw > node.at_most:
             capped_from, raw = raw, node.at_most
             note = Label(
-                f"{capped_from} 超过上限,按 {node.at_most} 计",
+                f"{capped_from} 超过上限，按 {node.at_most} 计",
                 f"{capped_from} capped at {node.at_most}",
             )
         rounding = step.rounding

@@ -74,7 +74,7 @@ def grade_unit(
                             rule.key,
                             grade,
                             grade,
-                            Label(f"缺{'、'.join(missing)},本条未适用", f"no {what}: not applied"),
+                            Label(f"缺{'、'.join(missing)}，本条未适用", f"no {what}: not applied"),
                         )
                     )
                     continue
@@ -153,9 +153,9 @@ def _apply_quota(
             )
         kept = {e.unit for e in keep}
         share = f"{quota.limit}%" if quota.share else ""
-        of_zh = f"(全部{len(entries)}个单位的{share})" if share else ""
+        of_zh = f"（全部{len(entries)}个单位的{share}）" if share else ""
         of_en = f" ({share} of {len(entries)} units)" if share else ""
-        tie_zh = {"keep": ",并列者均保留", "drop": ",并列者均不保留"}.get(quota.ties or "", "")
+        tie_zh = {"keep": "，并列者均保留", "drop": "，并列者均不保留"}.get(quota.ties or "", "")
         tie_en = {"keep": "; ties all keep it", "drop": "; ties all lose it"}.get(
             quota.ties or "", ""
         )
@@ -164,7 +164,7 @@ def _apply_quota(
             if e.unit not in kept:
                 grade, steps = graded[e.unit]
                 why_zh = (
-                    f"{quota.grade}名额{limit}个{of_zh};本单位排名第{e.rank},"
+                    f"{quota.grade}名额{limit}个{of_zh}；本单位排名第{e.rank}，"
                     f"为第{place}个达到{quota.grade}的单位{tie_zh}"
                 )
                 why_en = (

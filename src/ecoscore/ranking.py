@@ -100,7 +100,7 @@ def _rank_one(
                 excluded, missing = False, ()
             if excluded:
                 notes[unit] = Label(
-                    f"不参与排名:{spec.exclude.source}", f"excluded: {spec.exclude.source}"
+                    f"不参与排名：{spec.exclude.source}", f"excluded: {spec.exclude.source}"
                 )
                 group_of[unit] = None
                 values[unit] = None
@@ -108,7 +108,7 @@ def _rank_one(
             if missing:
                 # Ranked, and said so: the exclusion could not be decided.
                 notes[unit] = Label(
-                    f"缺{'、'.join(missing)},未判断是否排除",
+                    f"缺{'、'.join(missing)}，未判断是否排除",
                     f"no {', '.join(missing)}: exclusion not applied",
                 )
         value = ranked_value(criteria, card, env, spec.by, spec.basis)
@@ -123,7 +123,7 @@ def _rank_one(
                 group = spec.groups.get(group, group)
         values[unit], group_of[unit] = value, group
         if not isinstance(value, Decimal):
-            notes[unit] = Label("无数值,不参与排名", "no value: not ranked")
+            notes[unit] = Label("无数值，不参与排名", "no value: not ranked")
         groups.setdefault(group, []).append((unit, value, breaks))
     ranks: dict[str, Decimal | None] = {}
     for keys in groups.values():

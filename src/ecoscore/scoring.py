@@ -153,7 +153,7 @@ class IndicatorScorer:
                 )
             )
             if not isinstance(carried, (Missing, EvaluationFailure)):
-                note = Label(f"缺{what_zh},沿用上期数值", f"no {what}: previous period's value")
+                note = Label(f"缺{what_zh}，沿用上期数值", f"no {what}: previous period's value")
                 # The trace shows the previous period's figures that were used.
                 return self._scored(
                     ind, rule, carried, {**env, **past}, sub, "carried-forward", note
@@ -164,16 +164,16 @@ class IndicatorScorer:
                 ind,
                 Decimal(0),
                 "missing-zero",
-                Label(f"缺{what_zh},计0分", f"no {what}: 0 points"),
+                Label(f"缺{what_zh}，计0分", f"no {what}: 0 points"),
                 env,
                 sub,
             )
         if policy == "exclude":
             return self._excluded(
-                ind, Label(f"缺{what_zh},不参与计分", f"no {what}: left out"), env
+                ind, Label(f"缺{what_zh}，不参与计分", f"no {what}: left out"), env
             )
         if isinstance(policy, Decimal):
-            note = Label(f"缺{what_zh},计{policy}分", f"no {what}: {policy} points")
+            note = Label(f"缺{what_zh}，计{policy}分", f"no {what}: {policy} points")
             return self._fixed(ind, policy, "missing-points", note, env, sub)
         return self._error(ind, sub, f"no value for {what}", sub.where(roots[0]), _MISSING_HINT)
 
@@ -183,7 +183,7 @@ class IndicatorScorer:
         policy = ind.on_zero_division
         if policy == "exclude":
             return self._excluded(
-                ind, Label("分母为0,不参与计分", "division by zero: left out"), env
+                ind, Label("分母为0，不参与计分", "division by zero: left out"), env
             )
         if policy == "full" and ind.points is not None:
             points, zh, en = ind.points, "计满分", "full points"
@@ -191,7 +191,7 @@ class IndicatorScorer:
             points, zh, en = policy, f"计{policy}分", f"{policy} points"
         else:
             points, zh, en = Decimal(0), "计0分", "0 points"
-        note = Label(f"分母为0,{zh}", f"division by zero: {en}")
+        note = Label(f"分母为0，{zh}", f"division by zero: {en}")
         return self._fixed(ind, points, "zero-division", note, env, sub)
 
     def _scored(
@@ -228,7 +228,7 @@ class IndicatorScorer:
                 # Like a grade rule, a gate that reads a figure the unit left out does not
                 # bite; the note says so.
                 note = note or Label(
-                    f"缺{'、'.join(missing)},不得分条件未判断",
+                    f"缺{'、'.join(missing)}，不得分条件未判断",
                     f"no {', '.join(missing)}: zero_if not applied",
                 )
             else:
@@ -247,7 +247,7 @@ class IndicatorScorer:
                     )
                 if holds:
                     zero = Decimal(0) if rounding is None else rounding(Decimal(0))
-                    note = Label(f"{gate.source}:该项不得分", f"{gate.source}: no points")
+                    note = Label(f"{gate.source}：该项不得分", f"{gate.source}: no points")
                     return self._result(
                         ind, value, outcome, raw, zero, "zeroed", rounding, note, env
                     )

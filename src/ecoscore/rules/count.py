@@ -65,6 +65,6 @@ class Count:
                 self.at_most,
                 f"{fmt(total)} capped at {fmt(self.at_most)}",
                 steps=tuple(steps),
-                template_zh=f"{fmt(total)} 超过上限,按 {fmt(self.at_most)} 计",
+                template_zh=f"{fmt(total)} 超过上限，按 {fmt(self.at_most)} 计",
             )
         return Outcome(total, f"= {fmt(total)}", steps=tuple(steps))
