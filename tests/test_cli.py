@@ -124,7 +124,7 @@ def test_check_prints_the_tree(capsys: pytest.CaptureFixture[str]) -> None:
     assert "    pm25  PM2.5浓度得分  10分  线性: pm25: zero_at 35, full_at 25" in lines
     assert "  honours  荣誉加分  2分  加分项  计数: honours × 1" in lines
     assert "  veto[0]: incident → 不合格  发生重大环境事件" in lines
-    assert "细则检查通过(0 个警告)" == lines[-1]
+    assert "细则检查通过（0 个警告）" == lines[-1]
 
 
 def test_check_in_english(capsys: pytest.CaptureFixture[str]) -> None:
@@ -147,7 +147,7 @@ def test_check_lints_are_warnings(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert EXIT_OK == code
     assert f"  {path}:6:1: inputs.unused: input 'unused' is read by nothing (未被使用)" in out
     assert f"  {path}:9:1: indicator.score: indicator 'score' has no label (缺少名称)" in out
-    assert "细则检查通过(2 个警告)" in out
+    assert "细则检查通过（2 个警告）" in out
 
 
 def test_check_reports_every_load_problem(
@@ -164,7 +164,7 @@ def test_check_reports_every_load_problem(
     assert (EXIT_INPUT, "") == (code, out)
     assert f"{path}:8:1: indicator.a.linaer: unknown key (did you mean 'linear'?)" in err
     assert f"{path}:9:1: indicator.a.target: a target has exactly one of" in err
-    assert "ecoscore: 共 3 个问题,未能完成" in err
+    assert "ecoscore: 共 3 个问题，未能完成" in err
     assert "Traceback" not in err
 
 
@@ -307,7 +307,7 @@ def test_bad_data_lists_every_problem(capsys: pytest.CaptureFixture[str], files:
     assert any(line.startswith(f"{bad}:3:6: 乙县: incident") for line in lines)
     assert any(line.startswith(f"{bad}:4:7: 丙县: level") for line in lines)
     assert any(line.startswith(f"{old}:2:2: 甲区: pm25") for line in lines)
-    assert "ecoscore: 共 5 个问题,未能完成" == lines[-1]
+    assert "ecoscore: 共 5 个问题，未能完成" == lines[-1]
     assert "Traceback" not in err
 
 

@@ -219,7 +219,7 @@ def test_rounding_notes_unrounded_and_unexplained() -> None:
     """An unrounded published figure is named; one no rounding gives has no note."""
     assert [
         Label(
-            "公布值 85.45 = 精确值 85.45,未修约;细则规定保留 1 位小数，四舍六入五成双 → 85.4",
+            "公布值 85.45 = 精确值 85.45，未修约；细则规定保留 1 位小数，四舍六入五成双 → 85.4",
             "published 85.45 = exact 85.45, unrounded; the criteria round to 1 place,"
             " half even → 85.4",
         )

@@ -56,9 +56,9 @@ EXIT_DIFFERENCES = 3
 OUTPUT_KINDS = (".xlsx", ".csv", ".json", ".md", ".html")
 
 _MESSAGES: dict[str, tuple[str, str]] = {
-    "problems": ("共 {n} 个问题,未能完成", "{n} problem(s); nothing was done"),
+    "problems": ("共 {n} 个问题，未能完成", "{n} problem(s); nothing was done"),
     "warnings": ("警告", "Warnings"),
-    "check_ok": ("细则检查通过({n} 个警告)", "the criteria are valid ({n} warning(s))"),
+    "check_ok": ("细则检查通过（{n} 个警告）", "the criteria are valid ({n} warning(s))"),
     "wrote": ("已写入 {path}", "wrote {path}"),
     "verify_ok": (
         "全部 {n} 个单位的公布结果均可复现",
@@ -68,8 +68,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{k} / {n} 个单位与公布结果不一致",
         "{k} of {n} units differ from the published figures",
     ),
-    "compared": ("比对项:{items}", "compared: {items}"),
-    "unpublished": ("未公布的单位:{units}", "units not in the published table: {units}"),
+    "compared": ("比对项：{items}", "compared: {items}"),
+    "unpublished": ("未公布的单位：{units}", "units not in the published table: {units}"),
     "published": ("公布", "published"),
     "computed": ("计算", "computed"),
 }

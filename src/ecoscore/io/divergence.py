@@ -83,7 +83,7 @@ def rounding_notes(
         )
     return [
         Label(
-            f"公布值 {published} = 精确值 {_text(exact)},{how.zh};{rule.zh}",
+            f"公布值 {published} = 精确值 {_text(exact)}，{how.zh}；{rule.zh}",
             f"published {published} = exact {_text(exact)}, {how.en}; {rule.en}",
         )
     ]
@@ -108,8 +108,8 @@ def unrounded_sum_notes(criteria: Criteria, card: ScoreCard, published: Decimal)
     first = criteria.points_rounding
     return [
         Label(
-            f"公布值 = 各指标未修约得分之和 {_text(raw)},{how.zh};"
-            f"细则先将各指标得分修约({rounding_text(first, 'zh')})再相加",
+            f"公布值 = 各指标未修约得分之和 {_text(raw)}，{how.zh}；"
+            f"细则先将各指标得分修约（{rounding_text(first, 'zh')}）再相加",
             f"published = the indicators' unrounded points summed, {_text(raw)}, {how.en};"
             f" the criteria round each indicator's points first ({rounding_text(first, 'en')})",
         )
@@ -148,7 +148,7 @@ def grade_notes(
         if step.rule != "band":
             notes.append(
                 Label(
-                    f"计算等级由 {step.rule} 从 {step.before} 调为 {step.after}:"
+                    f"计算等级由 {step.rule} 从 {step.before} 调为 {step.after}："
                     f"{step.why.zh or ''}",
                     f"{step.rule} changed the computed grade from {step.before} to"
                     f" {step.after}: {step.why.en or step.why.zh or ''}",
@@ -186,7 +186,7 @@ class RankStyles:
                     on_en = "exact values" if basis == "exact" else "published values"
                     return [
                         Label(
-                            f"公布名次与{on_zh}、{zh}排名一致;细则规定{declared[0]}",
+                            f"公布名次与{on_zh}、{zh}排名一致；细则规定{declared[0]}",
                             f"the published rank matches ranking {on_en} with ties {en};"
                             f" the criteria declare {declared[1]} on {spec.basis} values",
                         )

@@ -21,7 +21,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "grades": ("等级", "Grades"),
     "rankings": ("排名", "Rankings"),
     "summary": (
-        "{inputs} 个填报项,{attributes} 个属性,{units} 个单位,{indicators} 个指标",
+        "{inputs} 个填报项，{attributes} 个属性，{units} 个单位，{indicators} 个指标",
         "{inputs} inputs, {attributes} attributes, {units} units, {indicators} indicators",
     ),
 }

@@ -61,22 +61,22 @@ _WORDS = {
 
 _INSTRUCTIONS = (
     (
-        "请在“填报表”中每个单位一行、每项一列填写数据,不要改动第一行的列名。",
+        "请在“填报表”中每个单位一行、每项一列填写数据，不要改动第一行的列名。",
         "Fill in the form sheet: one row per unit, one column per figure. Do not change the "
         "names in the first row.",
     ),
     (
-        "数字直接填写,如 95.5;百分比填百分数,如 95.5 表示 95.5%(不要填 0.955)。",
+        "数字直接填写，如 95.5；百分比填百分数，如 95.5 表示 95.5%（不要填 0.955）。",
         "Type numbers as they are, like 95.5; type percentages in percent: 95.5 means 95.5% "
         "(not 0.955).",
     ),
     (
-        "没有数据的单元格请留空,不要填 0,也不要填写公式。",
+        "没有数据的单元格请留空，不要填 0，也不要填写公式。",
         "Leave a cell empty when there is no figure; do not type 0 instead, and no formulas.",
     ),
     ("是/否项请从下拉列表中选择。", "Choose yes/no values from the drop-down list."),
     (
-        "填好后另存为 .xlsx 文件,用 ecoscore score 计算得分。",
+        "填好后另存为 .xlsx 文件，用 ecoscore score 计算得分。",
         "Save the workbook as .xlsx; score it with ecoscore score.",
     ),
 )
@@ -202,7 +202,7 @@ class _Form:
     def _describe(self, spec: Input | Attribute) -> str:
         lines = [f"id: {spec.id}"]
         if spec.label.zh:
-            lines.append(f"中文: {spec.label.zh}")
+            lines.append(f"中文：{spec.label.zh}")
         if spec.label.en:
             lines.append(f"English: {spec.label.en}")
         if isinstance(spec, Input):

@@ -110,7 +110,7 @@ class _Columns:
         for k, ranking in enumerate(results.rankings):
             for name in (
                 f"rank:{ranking.id}",
-                f"排名:{ranking.id}",
+                f"排名：{ranking.id}",
                 ranking.label.zh,
                 ranking.label.en,
             ):
@@ -207,7 +207,7 @@ class _Verifier:
             seen.append(unit)
             card = self.results.cards.get(unit)
             if card is None:
-                why = Label("公布表中有该单位,但数据中没有", "published, but there are no figures")
+                why = Label("公布表中有该单位，但数据中没有", "published, but there are no figures")
                 differences.append(Difference(unit, "unit", cell.text, None, cell.location, (why,)))
                 continue
             differences.extend(self._unit(card, row, items))
@@ -275,7 +275,7 @@ class _Verifier:
             name = first.item.partition(":")[2]
             notes.append(
                 Label(
-                    f"最先不一致的是 {name}(公布 {first.published},计算 {first.computed})",
+                    f"最先不一致的是 {name}（公布 {first.published}，计算 {first.computed}）",
                     f"the first figure that differs is {name} (published"
                     f" {first.published}, computed {first.computed})",
                 )
