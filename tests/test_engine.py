@@ -427,3 +427,16 @@ def test_a_node_cap_is_a_step_of_the_trace() -> None:
         ("total", "cap", Decimal(-2)),
     ] == [(s.path, s.kind, s.amount) for s in card.steps]
     assert Decimal(7) == card.nodes["total"].capped_from
+
+
+def test_a_name_on_a_branch_not_taken_may_be_missing() -> None:
+    """In `a if c else b`, a missing b matters only when c does not hold."""
+    criteria = ecoscore.loads(
+        'ecoscore = 1\nid = "t"\ntitle = "t"\n[inputs]\nx = {}\ny = {}\n'
+        '[indicator.v]\nvalue = "x if x <= 800 else y"\n'
+    )
+    results = ecoscore.evaluate(criteria, [{"unit": "A", "x": "90"}])
+    assert Decimal(90) == results["A"].total
+    with pytest.raises(ecoscore.EvaluationError) as info:
+        ecoscore.evaluate(criteria, [{"unit": "A", "x": "900"}])
+    assert "A: indicator v: no value for y" in str(info.value)

@@ -107,7 +107,7 @@ def test_addition_and_subtraction_are_exact(a: Decimal, b: Decimal) -> None:
         ("sqrt(a)", {"a": Decimal(-1)}, "sqrt(-1) is undefined", False),
         ("a < b", {"a": Decimal(2), "b": "x"}, "cannot compare Decimal('2') with 'x'", False),
         ("a + b", {"a": Decimal(2), "b": True}, "+ needs a number, got True", False),
-        ("a + 1", {"a": None}, "+ needs a number, got None", False),
+        ("a + 1", {"a": None}, "a has no value", False),
         ("a", {"a": None}, "a has no value", False),
         ("min(a, kind)", {"a": Decimal(1), "kind": "x"}, "min needs a number, got 'x'", False),
     ],

@@ -28,7 +28,7 @@ from typing import Any
 from ecoscore import grading, ranking
 from ecoscore.aggregate import aggregate_tree
 from ecoscore.errors import DataError, EvaluationError, Problem
-from ecoscore.expr import EvaluationFailure
+from ecoscore.expr import EvaluationFailure, MissingValue
 from ecoscore.model import Criteria, Label
 from ecoscore.numbers import CONTEXT, RoundingError
 from ecoscore.results import Results, ScoreCard
@@ -186,12 +186,12 @@ class _Evaluation:
         period; an earlier period's failure only leaves its value missing)."""
         for d in self.criteria.derived:
             env[d.id] = None
-            if any(env.get(n) is None for n in d.expression.needs):
-                continue
             try:
                 value = d.expression.evaluate(env)
                 if d.rounding is not None and isinstance(value, Decimal):
                     value = d.rounding(value)
+            except MissingValue:
+                continue  # missing too; what reads it applies its own policy
             except EvaluationFailure as exc:
                 if exc.zero_division and d.on_zero_division == "missing":
                     continue

@@ -43,7 +43,13 @@ from ecoscore.expr_check import (
     class_key,
     previous_key,
 )
-from ecoscore.expr_ops import FUNCTIONS, MAX_EXPONENT, OPERATORS, EvaluationFailure
+from ecoscore.expr_ops import (
+    FUNCTIONS,
+    MAX_EXPONENT,
+    OPERATORS,
+    EvaluationFailure,
+    MissingValue,
+)
 
 __all__ = [
     "FUNCTIONS",
@@ -51,6 +57,7 @@ __all__ = [
     "EvaluationFailure",
     "Expression",
     "ExpressionError",
+    "MissingValue",
     "class_key",
     "compile_expression",
 ]
@@ -83,7 +90,7 @@ class Expression:
         if self.plain is not None:
             value = values.get(self.plain)
             if value is None:
-                raise EvaluationFailure(f"{self.plain} has no value")
+                raise MissingValue(self.plain)
             return value
         ev = _evaluator()
         ev.names = values
@@ -112,6 +119,23 @@ class Expression:
         return result  # type: ignore[no-any-return]
 
 
+class _Interpreter(simpleeval.SimpleEval):  # type: ignore[misc]
+    """simpleeval, with names that may be missing and tests that must be true or false."""
+
+    def _eval_name(self, node: ast.Name) -> Any:
+        value = self.names.get(node.id)
+        if value is None:
+            # Only a name the evaluation actually reaches can be missing.
+            raise MissingValue(node.id)
+        return value
+
+    def _eval_ifexp(self, node: ast.IfExp) -> Any:
+        test = self._eval(node.test)
+        if not isinstance(test, bool):
+            raise EvaluationFailure(f"the test of x if … else y gives {test!r}, not true or false")
+        return self._eval(node.body) if test else self._eval(node.orelse)
+
+
 _LOCAL = threading.local()
 
 
@@ -120,7 +144,7 @@ def _evaluator() -> Any:
     at once never see each other's names."""
     ev = getattr(_LOCAL, "evaluator", None)
     if ev is None:
-        ev = simpleeval.SimpleEval(
+        ev = _Interpreter(
             operators=dict(OPERATORS),
             functions={name: fn for name, (fn, _, _) in FUNCTIONS.items()},
             names={},

@@ -18,7 +18,7 @@ from typing import Any
 from ecoscore import numbers
 from ecoscore.numbers import CONTEXT
 
-__all__ = ["FUNCTIONS", "MAX_EXPONENT", "OPERATORS", "EvaluationFailure"]
+__all__ = ["FUNCTIONS", "MAX_EXPONENT", "OPERATORS", "EvaluationFailure", "MissingValue"]
 
 #: The largest literal exponent ``**`` may have; larger powers are refused at load, and a
 #: computed exponent above it is refused when evaluated.
@@ -32,6 +32,18 @@ class EvaluationFailure(ArithmeticError):
         super().__init__(message)
         self.message = message
         self.zero_division = zero_division
+
+
+class MissingValue(EvaluationFailure):
+    """A name the evaluation reached has no value for this unit (``name`` says which).
+
+    Raised only for the names actually read: in ``a if c else b`` a missing ``b`` does not
+    matter when ``c`` holds.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name} has no value")
+        self.name = name
 
 
 def _number(x: Any, what: str) -> Decimal:

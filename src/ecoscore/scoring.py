@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecoscore.errors import Location, Problem
-from ecoscore.expr import EvaluationFailure, Expression
+from ecoscore.expr import EvaluationFailure, Expression, MissingValue
 from ecoscore.model import Criteria, Indicator, Label
 from ecoscore.numbers import RoundingError
 from ecoscore.results import IndicatorResult
@@ -88,11 +88,12 @@ class IndicatorScorer:
             if value is None:
                 return Missing((e.plain,))
         else:
-            missing = [n for n in e.needs if env.get(n) is None]
-            if missing:
-                return Missing(missing)
             try:
                 value = e.evaluate(env)
+            except MissingValue:
+                # Missing only when the evaluation reached a missing name (`a if c else b`
+                # needs no b when c holds); then every missing name it reads is named.
+                return Missing([n for n in e.needs if env.get(n) is None])
             except EvaluationFailure as exc:
                 return exc
         if ind.value_rounding is not None and isinstance(value, Decimal):
