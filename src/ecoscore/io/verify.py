@@ -18,7 +18,9 @@ returns every ``Difference``, each with notes that say where it comes from:
 Columns (names compared as in ``ecoscore.io.submissions``): the unit; ``total`` (总分,
 得分, 综合得分, score …, or the total's label); ``grade`` (等级, 等次, 考核等次 …);
 ``rank`` (排名, 名次 …) for the first ranking, ``rank:<ranking id>`` or a ranking's label
-for another; and any indicator or node by id or label. Other columns are ignored.
+for another; a max node's arg-max by its label (首要污染物, primary pollutant: the
+children listed, separated by commas, by id or label; an empty cell lists none); and any
+indicator or node by id or label. Other columns are ignored.
 
 Everything here is pure: the table has been read already, and the command line prints.
 """
@@ -63,8 +65,8 @@ class Difference:
     """One published figure that the recomputation does not reproduce.
 
     ``item`` is ``total``, ``grade``, ``rank:<ranking id>``, ``indicator:<id>``,
-    ``node:<id>`` or ``unit`` (a published unit with no figures); ``notes`` say in words
-    (Chinese and English) where the difference comes from.
+    ``node:<id>``, ``argmax:<node id>`` or ``unit`` (a published unit with no figures);
+    ``notes`` say in words (Chinese and English) where the difference comes from.
     """
 
     unit: str
@@ -119,6 +121,13 @@ class _Columns:
             if k == 0:
                 for name in _RANK_NAMES:
                     names[normalise(name)] = f"rank:{ranking.id}"
+        for ident, node in criteria.nodes.items():
+            if node.argmax is not None:
+                # The children that gave a max node its value (the AQI's primary pollutant).
+                for name in (f"argmax:{ident}", node.argmax.label.zh, node.argmax.label.en):
+                    if name:
+                        names[normalise(name)] = f"argmax:{ident}"
+                        names[normalise(name.replace(" ", "_"))] = f"argmax:{ident}"
         for table_name, things in (("node", criteria.nodes), ("indicator", criteria.indicators)):
             for ident, thing in things.items():
                 item = "total" if ident == TOTAL else f"{table_name}:{ident}"
@@ -226,6 +235,12 @@ class _Verifier:
         published: dict[str, Decimal] = {}
         for i, item in items:
             cell = row[i]
+            if item.startswith("argmax:"):
+                # An empty cell is published: "no primary pollutant" (AQI ≤ 50).
+                found = self._argmax(card, cell, item)
+                if found is not None:
+                    out.append(found)
+                continue
             if cell.text is None:
                 continue
             if item == "grade":
@@ -299,6 +314,35 @@ class _Verifier:
         notes = grade_notes(self.criteria, card, grade, published_total)
         return Difference(card.unit, "grade", text, card.grade, cell.location, tuple(notes))
 
+    def _argmax(self, card: ScoreCard, cell: Cell, item: str) -> Difference | None:
+        """The published children of a max node (split on commas), by id or label."""
+        ident = item.partition(":")[2]
+        computed = card.nodes[ident].argmax
+        children = self.criteria.nodes[ident].children
+        names = {kid: {normalise(n) for n in (kid, *self._labels(kid)) if n} for kid in children}
+        published = [
+            p for p in (normalise(t) for t in _LIST_SEPARATORS.split(cell.text or "")) if p
+        ]
+        matched = {kid for p in published for kid, known in names.items() if p in known}
+        unknown = [p for p in published if not any(p in known for known in names.values())]
+        if not unknown and matched == set(computed):
+            return None
+        notes: tuple[Label, ...] = ()
+        if unknown:
+            notes = (Label(f"无法识别:{'、'.join(unknown)}", f"not a child: {', '.join(unknown)}"),)
+        return Difference(
+            card.unit,
+            item,
+            cell.text or "",
+            _argmax_text(self.criteria, computed),
+            cell.location,
+            notes,
+        )
+
+    def _labels(self, kid: str) -> tuple[str | None, str | None]:
+        thing = self.criteria.indicators.get(kid) or self.criteria.nodes.get(kid)
+        return (None, None) if thing is None else (thing.label.zh, thing.label.en)
+
     def _rank(
         self, card: ScoreCard, cell: Cell, item: str, total_differs: bool
     ) -> Difference | None:
@@ -315,6 +359,13 @@ class _Verifier:
         return Difference(
             card.unit, item, format(published, "f"), _text(computed), cell.location, tuple(notes)
         )
+
+
+_LIST_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def _argmax_text(criteria: Criteria, ids: Iterable[str]) -> str:
+    return "、".join(criteria.label_of(i, "zh") for i in ids)
 
 
 def _text(value: Decimal | None) -> str | None:
