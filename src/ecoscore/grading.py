@@ -56,7 +56,7 @@ def grade_unit(
             if rule.kind != kind:
                 continue
             try:
-                holds, missing = condition(criteria, rule.when, card, env)
+                holds, missing = condition(rule.when, card, env)
             except EvaluationFailure as exc:
                 problems.append(
                     Problem(

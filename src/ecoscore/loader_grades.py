@@ -192,15 +192,7 @@ def read_rankings(
             )
             if name is not None and border is not None:
                 breaks.append(TieBreak(name, border == "descending"))
-        group_by = None
-        if "group_by" in t:
-            group_by = r.string(t["group_by"], (*p, "group_by"))
-            if group_by is not None and group_by not in attributes:
-                r.problem(
-                    (*p, "group_by"),
-                    f"no attribute named {group_by!r}",
-                    did_you_mean(group_by, attributes),
-                )
+        group_by = r.attribute(t, "group_by", p, attributes)
         groups = None
         if "groups" in t:
             if group_by is None:

@@ -108,15 +108,7 @@ def read_summaries(
             if formula is not None and formula.previous:
                 r.problem((*p, "formula"), "previous() reads a unit's figures, not a summary's")
                 formula = None
-        group_by = None
-        if "group_by" in t:
-            group_by = r.string(t["group_by"], (*p, "group_by"))
-            if group_by is not None and group_by not in attributes:
-                r.problem(
-                    (*p, "group_by"),
-                    f"no attribute named {group_by!r}",
-                    did_you_mean(group_by, attributes),
-                )
+        group_by = r.attribute(t, "group_by", p, attributes)
         rounding = r.rounding(t["round"], (*p, "round")) if "round" in t else None
         bands = _summary_bands(r, t, p, aggregate) if "bands" in t else None
         out[ident] = SummarySpec(

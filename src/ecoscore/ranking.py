@@ -88,7 +88,7 @@ def _rank_one(
         env = envs[unit]
         if spec.exclude is not None:
             try:
-                excluded, missing = condition(criteria, spec.exclude, card, env)
+                excluded, missing = condition(spec.exclude, card, env)
             except EvaluationFailure as exc:
                 problems.append(
                     Problem(
@@ -111,10 +111,10 @@ def _rank_one(
                     f"缺{'、'.join(missing)}，未判断是否排除",
                     f"no {', '.join(missing)}: exclusion not applied",
                 )
-        value = ranked_value(criteria, card, env, spec.by, spec.basis)
+        value = ranked_value(card, env, spec.by, spec.basis)
         if isinstance(value, Decimal) and spec.rounding is not None and spec.basis == "published":
             value = spec.rounding(value)
-        breaks = tuple(ranked_value(criteria, card, env, b.by, spec.basis) for b in spec.tie_break)
+        breaks = tuple(ranked_value(card, env, b.by, spec.basis) for b in spec.tie_break)
         group = None
         if spec.group_by is not None:
             raw = env.get(spec.group_by)

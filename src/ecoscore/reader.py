@@ -184,6 +184,18 @@ class TableReader:
             self.problem(path, str(exc))
             return None
 
+    def attribute(
+        self, table: Mapping[str, Any], key: str, path: Path, attributes: Iterable[str]
+    ) -> str | None:
+        """``table[key]`` as the id of a declared attribute (``group_by``), if given."""
+        if key not in table:
+            return None
+        name = self.string(table[key], (*path, key))
+        names = list(attributes)
+        if name is not None and name not in names:
+            self.problem((*path, key), f"no attribute named {name!r}", did_you_mean(name, names))
+        return name
+
     def label(self, table: Mapping[str, Any], path: Path) -> Label:
         """The ``zh``/``en`` keys of a table as a ``Label``."""
         zh, en = table.get("zh"), table.get("en")

@@ -13,15 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ecoscore.expr import EvaluationFailure, Expression
-from ecoscore.model import TOTAL, Criteria
+from ecoscore.model import TOTAL
 from ecoscore.results import ScoreCard
 
 __all__ = ["condition", "ranked_value", "scope_value"]
 
 
-def ranked_value(
-    criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name: str, basis: str
-) -> Any:
+def ranked_value(card: ScoreCard, env: Mapping[str, Any], name: str, basis: str) -> Any:
     """The value a ranking or tie-break reads for ``name``: the total, a node, an
     indicator's points, or a data value (inputs, derived values, attributes)."""
     if name == TOTAL:
@@ -38,25 +36,25 @@ def ranked_value(
     return None
 
 
-def scope_value(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name: str) -> Any:
+def scope_value(card: ScoreCard, env: Mapping[str, Any], name: str) -> Any:
     """The value a grade rule, an exclusion or a summary reads for ``name``."""
     if name.startswith("previous(") or name in env:
         return env.get(name)
     result = card.indicators.get(name)
     if result is not None and result.points is None and result.label is not None:
         return result.label  # an indicator that gives a class and no points reads as its class
-    return ranked_value(criteria, card, env, name, "published")
+    return ranked_value(card, env, name, "published")
 
 
 def condition(
-    criteria: Criteria, when: Expression, card: ScoreCard, env: Mapping[str, Any]
+    when: Expression, card: ScoreCard, env: Mapping[str, Any]
 ) -> tuple[bool | None, tuple[str, ...]]:
     """Whether ``when`` holds for the unit, and the names it lacks (then ``None``).
 
     Raises ``EvaluationFailure`` when it cannot be evaluated (a division by zero) or does
     not give true or false: a condition is never taken from a number's truthiness.
     """
-    scope = {n: scope_value(criteria, card, env, n) for n in when.needs}
+    scope = {n: scope_value(card, env, n) for n in when.needs}
     missing = tuple(n for n, v in scope.items() if v is None)
     if missing:
         return None, missing

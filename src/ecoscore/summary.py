@@ -79,13 +79,13 @@ _LEFT_OUT = _LeftOut()
 _NOT_CONSIDERED = _NotConsidered()
 
 
-def unit_value(criteria: Criteria, card: ScoreCard, env: Mapping[str, Any], name: str) -> Any:
+def unit_value(card: ScoreCard, env: Mapping[str, Any], name: str) -> Any:
     """The value of ``name`` for one unit after scoring, as a summary's expressions read it
     (``None`` when the unit has none)."""
     if name.startswith("class_of("):
         result = card.indicators.get(name[len("class_of(") : -1])
         return None if result is None else result.label
-    return scope_value(criteria, card, env, name)
+    return scope_value(card, env, name)
 
 
 def summarise(
@@ -178,7 +178,7 @@ def _evaluate(
 ) -> Any:
     """The expression's value for one unit; ``_LEFT_OUT`` when it reads a missing value;
     ``None`` (and a problem) when it fails or gives the wrong kind of value."""
-    scope = {n: unit_value(criteria, card, env, n) for n in e.needs}
+    scope = {n: unit_value(card, env, n) for n in e.needs}
     if any(v is None for v in scope.values()):
         return _LEFT_OUT
     where = Location(criteria.path, key=f"summary.{spec.id}.{key}")
