@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -49,14 +49,6 @@ class Rule(Protocol):
 
     def score(self, value: Any, values: Mapping[str, Any]) -> Outcome:
         """Score ``value`` (with the unit's named ``values`` for multi-input rules)."""
-        ...
-
-
-class CohortRule(Rule, Protocol):
-    """A rule whose points depend on every unit's value."""
-
-    def prepare(self, cohort: Sequence[Decimal]) -> Rule:
-        """Bind the rule to the cohort's values; returns a rule ready to score."""
         ...
 
 
