@@ -712,7 +712,7 @@ def damaged_texts(draw: st.DrawFn, text: str) -> str:
 # --- end of ecoscore core ------------------------------------------------------------------
 
 
-# --- ecoscore.summary ----------------------------------------------------------------------
+# --- ecoscore.engine.summary ----------------------------------------------------------------------
 
 
 @st.composite
@@ -732,4 +732,4 @@ def summary_rows(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, 
     return rows, draw(st.permutations(rows))
 
 
-# --- end of ecoscore.summary ---------------------------------------------------------------
+# --- end of ecoscore.engine.summary ---------------------------------------------------------------

@@ -18,9 +18,9 @@ import pytest
 
 import ecoscore
 from ecoscore import Criteria, Results
+from ecoscore.engine.submission import Submission
 from ecoscore.io.submissions import read_submissions
 from ecoscore.io.tables import read_table
-from ecoscore.submission import Submission
 
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA = ROOT / "criteria" / "ganzhou-county-2024.toml"

@@ -62,9 +62,9 @@ import pytest
 import tomli
 
 import ecoscore
-from ecoscore.loader_grades import RANK_STYLES
-from ecoscore.loader_tree import AGGREGATES
-from ecoscore.rulebook import RULE_KEYS
+from ecoscore.language.grades import RANK_STYLES
+from ecoscore.language.rulebook import RULE_KEYS
+from ecoscore.language.tree import AGGREGATES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 CRITERIA_MD = DOCS / "criteria.md"

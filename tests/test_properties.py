@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ecoscore
-from ecoscore.sourcemap import path_text
+from ecoscore.language.sourcemap import path_text
 from strategies import (
     RANK_STYLES,
     corrupted_rows,

@@ -16,7 +16,9 @@
 Decimal('10')
 """
 
-from ecoscore.engine import evaluate
+from ecoscore._version import __version__ as __version__
+from ecoscore.engine.evaluation import evaluate
+from ecoscore.engine.submission import Submission
 from ecoscore.errors import (
     CriteriaError,
     DataError,
@@ -25,22 +27,15 @@ from ecoscore.errors import (
     Location,
     Problem,
 )
-from ecoscore.export import results_to_dict, results_to_json
-from ecoscore.loader import load, loads
+from ecoscore.io.submissions import Period, read_periods, read_submissions
+from ecoscore.language.loader import load, loads
 from ecoscore.model import Criteria, Label
-from ecoscore.results import (
-    GradeStep,
-    IndicatorResult,
-    NodeResult,
-    RankEntry,
-    Ranking,
-    Results,
-    ScoreCard,
-    Summary,
-    SummaryFigure,
-    TraceStep,
-)
-from ecoscore.submission import Submission
+from ecoscore.report.text import explain as explain_text
+from ecoscore.results.assessment import RankEntry, Ranking, Results, Summary, SummaryFigure
+from ecoscore.results.card import GradeStep, ScoreCard
+from ecoscore.results.export import results_to_dict, results_to_json
+from ecoscore.results.scores import IndicatorResult, NodeResult
+from ecoscore.results.trace import TraceStep
 
 __all__ = [
     "Criteria",
@@ -53,6 +48,7 @@ __all__ = [
     "Label",
     "Location",
     "NodeResult",
+    "Period",
     "Problem",
     "RankEntry",
     "Ranking",
@@ -63,10 +59,11 @@ __all__ = [
     "SummaryFigure",
     "TraceStep",
     "evaluate",
+    "explain_text",
     "load",
     "loads",
+    "read_periods",
+    "read_submissions",
     "results_to_dict",
     "results_to_json",
 ]
-
-__version__ = "0.1.0.dev0"

@@ -24,26 +24,21 @@ from pathlib import Path
 from typing import Any
 
 import ecoscore
-from ecoscore.engine import evaluate
+from ecoscore.audit.verify import verify
+from ecoscore.engine.evaluation import evaluate
 from ecoscore.errors import DataError, EcoscoreError, Location, Problem, UsageError
-from ecoscore.export import results_to_dict
 from ecoscore.io import atomic
 from ecoscore.io.columns import UnitIndex, unit_hint
 from ecoscore.io.manifest import build_manifest
-from ecoscore.io.outline import outline
-from ecoscore.io.render_csv import render_csv
-from ecoscore.io.render_html import render_html
-from ecoscore.io.render_markdown import render_markdown
-from ecoscore.io.render_text import explain, render_table
-from ecoscore.io.render_xlsx import write_xlsx
 from ecoscore.io.submissions import Period, read_periods
 from ecoscore.io.tables import Cell, read_table
-from ecoscore.io.template import write_template
-from ecoscore.io.verify import verify
-from ecoscore.lint import lint
-from ecoscore.loader import load
+from ecoscore.language.lint import lint
+from ecoscore.language.loader import load
 from ecoscore.model import Criteria
-from ecoscore.results import Results
+from ecoscore.report.outline import outline
+from ecoscore.report.text import explain, render_table
+from ecoscore.results.assessment import Results
+from ecoscore.results.export import results_to_dict
 
 __all__ = ["EXIT_DIFFERENCES", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -253,7 +248,16 @@ def _score(args: argparse.Namespace) -> int:
         settings=_settings(args, lang),
         stamp=stamp,
     )
+    _write(out, kind, results, lang, manifest)
+    print(_say("wrote", lang, path=args.output))
+    return EXIT_OK
+
+
+def _write(out: Path, kind: str, results: Results, lang: str, manifest: dict[str, Any]) -> None:
+    """Write one output file; its writer is imported here, so a start-up needs none."""
     if kind == ".xlsx":
+        from ecoscore.report.xlsx import write_xlsx
+
         with atomic.atomic_path(out) as temporary:
             write_xlsx(results, temporary, lang)
     elif kind == ".json":
@@ -261,15 +265,19 @@ def _score(args: argparse.Namespace) -> int:
         document["manifest"] = manifest
         atomic.write_text(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     elif kind == ".csv":
+        from ecoscore.report.csv import render_csv
+
         text = render_csv(results, lang)
         # A BOM, so that Excel opens the Chinese text as UTF-8.
         atomic.write_text(out, text if text.startswith("\ufeff") else "\ufeff" + text)
     elif kind == ".md":
+        from ecoscore.report.markdown import render_markdown
+
         atomic.write_text(out, render_markdown(results, lang))
     else:
+        from ecoscore.report.html import render_html
+
         atomic.write_text(out, render_html(results, lang, manifest))
-    print(_say("wrote", lang, path=args.output))
-    return EXIT_OK
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -303,6 +311,8 @@ def _template(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{args.output}: a template is an .xlsx workbook")
     atomic.refuse_inputs(out, [args.criteria])
+    from ecoscore.report.template import write_template
+
     with atomic.atomic_path(out) as temporary:
         write_template(criteria, temporary, lang)
     print(_say("wrote", lang, path=args.output))

@@ -1,6 +1,6 @@
 """The criteria as frozen values: inputs, derived values, the indicator tree, grades, rankings.
 
-These are built by the loader (``ecoscore.loader``), which validates what comes from
+These are built by the loader (``ecoscore.language.loader``), which validates what comes from
 outside; the values themselves trust their arguments. Mappings inside them are read-only
 by convention and keep the order of the criteria file.
 """
@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from ecoscore.expr import Expression
+from ecoscore.expr.expression import Expression
 from ecoscore.numbers import Rounding
-
-if TYPE_CHECKING:  # summary imports this module
-    from ecoscore.summary import SummarySpec
+from ecoscore.rules.bands import Bands
 
 __all__ = [
     "ArgMax",
@@ -33,6 +31,7 @@ __all__ = [
     "Node",
     "Quota",
     "RankingSpec",
+    "SummarySpec",
     "TieBreak",
     "Unit",
 ]
@@ -229,6 +228,30 @@ class RankingSpec:
     groups: Mapping[str, str] | None = None
     exclude: Expression | None = None
     label: Label = Label()
+
+
+#: The aggregates a summary may declare.
+SUMMARY_AGGREGATES = ("count", "share", "sum", "mean", "min", "max", "formula")
+
+
+@attrs.frozen
+class SummarySpec:
+    """A ``[summary.<id>]`` as loaded: what it aggregates, over which units, by group.
+
+    ``reads`` lists the summaries a formula reads (it is computed after them).
+    """
+
+    id: str
+    aggregate: str
+    label: Label = Label()
+    when: Expression | None = None
+    value: Expression | None = None
+    where: Expression | None = None
+    formula: Expression | None = None
+    group_by: str | None = None
+    rounding: Rounding | None = None
+    bands: Bands | None = None
+    reads: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -1,7 +1,7 @@
 """How a column header or a cell names an input, an attribute or a unit of the criteria.
 
-Submissions (``ecoscore.io.submissions``), published tables (``ecoscore.io.verify``) and
-blank forms (``ecoscore.io.template``) name things the same way, defined here once.
+Submissions (``ecoscore.io.submissions``), published tables (``ecoscore.audit.verify``) and
+blank forms (``ecoscore.report.template``) name things the same way, defined here once.
 
 Names are compared loosely (``normalise``): case, spaces and full-width forms (``（）``,
 ``ＰＭ``) do not matter. The unit column is the first one named like ``UNIT_COLUMNS``

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import ecoscore
+from ecoscore._version import __version__
 
 __all__ = ["FORMAT", "build_manifest", "file_entry", "sha256_of"]
 
@@ -82,7 +82,7 @@ def build_manifest(
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "command": command,
-        "ecoscore": ecoscore.__version__,
+        "ecoscore": __version__,
         "python": platform.python_version(),
         "libraries": _library_versions(),
         "criteria": file_entry(criteria),

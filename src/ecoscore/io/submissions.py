@@ -27,12 +27,13 @@ at the header unless ``columns.tolerates_missing`` allows it; files of earlier p
 
 Cells are read with ``ecoscore.io.cells``: numbers exactly as typed (``95%`` is 95,
 ``１,２３４`` is 1234), text as text, yes/no as the core reads it (是/否, true/false). The
-submissions are then checked as ``ecoscore.submission.read_period`` checks them (ranges,
+submissions are then checked as ``ecoscore.engine.submission.read_period`` checks them (ranges,
 whole numbers, allowed values), so those problems come in the same report.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -40,6 +41,7 @@ from typing import Any
 
 import attrs
 
+from ecoscore.engine.submission import Submission, read_period
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.io.cells import parse_number
 from ecoscore.io.columns import (
@@ -53,9 +55,8 @@ from ecoscore.io.columns import (
     tolerates_missing,
     unit_column,
 )
-from ecoscore.io.tables import Cell, Table
+from ecoscore.io.tables import Cell, Table, read_table
 from ecoscore.model import Criteria
-from ecoscore.submission import Submission, read_period
 
 __all__ = ["Period", "read_periods", "read_submissions"]
 
@@ -71,10 +72,17 @@ class Period:
 
 
 def read_submissions(
-    table: Table, criteria: Criteria, *, strict: bool = True
+    source: Table | str | os.PathLike[str],
+    criteria: Criteria,
+    *,
+    strict: bool = True,
+    sheet: str | None = None,
+    encoding: str | None = None,
 ) -> tuple[Submission, ...]:
-    """The submissions of a one-period table; raise ``DataError`` listing every problem.
-    ``strict`` as for ``read_periods``."""
+    """The submissions of a one-period file or table; raise ``DataError`` listing every
+    problem. ``source`` is a path (read with ``read_table``, ``sheet`` and ``encoding``
+    as there) or a ``Table`` already read; ``strict`` as for ``read_periods``."""
+    table = _table(source, sheet, encoding)
     periods = read_periods(table, criteria, strict=strict)
     if len(periods) > 1:
         where = Location(file=table.source)
@@ -83,11 +91,27 @@ def read_submissions(
     return periods[0].submissions
 
 
-def read_periods(table: Table, criteria: Criteria, *, strict: bool = True) -> tuple[Period, ...]:
+def read_periods(
+    source: Table | str | os.PathLike[str],
+    criteria: Criteria,
+    *,
+    strict: bool = True,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> tuple[Period, ...]:
     """Every period's submissions, the most recent first; raise ``DataError`` listing
-    every problem. ``strict`` (for the current period's file) requires each input's
-    column unless the figure may be missing, and every unit ``[units]`` lists."""
-    return _Reader(table, criteria, strict).read()
+    every problem. ``source`` as for ``read_submissions``. ``strict`` (for the current
+    period's file) requires each input's column unless the figure may be missing, and
+    every unit ``[units]`` lists."""
+    return _Reader(_table(source, sheet, encoding), criteria, strict).read()
+
+
+def _table(
+    source: Table | str | os.PathLike[str], sheet: str | None, encoding: str | None
+) -> Table:
+    if isinstance(source, Table):
+        return source
+    return read_table(source, sheet=sheet, encoding=encoding)
 
 
 class _Reader:

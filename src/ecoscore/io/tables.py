@@ -49,17 +49,14 @@ import os
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.io.grid import ERROR_HINT, Cell, Table, data_cell, file_error, text_cell
 from ecoscore.io.json_table import read_json
-from ecoscore.io.xlsx import (
-    InvalidFileException,
-    ReadOnlyWorksheet,
-    Workbook,
-    get_column_letter,
-    load_workbook,
-)
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is read, not at start-up
+    from ecoscore.io.workbook import ReadOnlyWorksheet, Workbook
 
 __all__ = ["Cell", "Table", "read_table"]
 
@@ -175,6 +172,8 @@ def _read_csv(source: str, text: str) -> Table:
 
 
 def _read_xlsx(source: str, data: bytes, sheet: str | None) -> Table:
+    from ecoscore.io.workbook import InvalidFileException, get_column_letter, load_workbook
+
     # The corrupt files seen in the wild fail with any of these.
     unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError)
     try:
@@ -216,6 +215,8 @@ def _unreadable_workbook(source: str, error: Exception) -> DataError:
 
 
 def _pick_sheet(source: str, workbook: Workbook, wanted: str | None) -> ReadOnlyWorksheet:
+    from ecoscore.io.workbook import ReadOnlyWorksheet
+
     names = workbook.sheetnames
     if wanted is None:
         for name in names:

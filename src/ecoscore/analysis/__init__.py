@@ -1,0 +1,1 @@
+"""The questions that follow a ranking (goal, diff, sensitivity): not built yet."""

@@ -1,0 +1,234 @@
+"""Evaluate criteria over submissions: scores with traces, then grades and rankings.
+
+``evaluate(criteria, submissions, previous=...)`` is a pure function: no I/O, exact
+``Decimal`` arithmetic in ``ecoscore.numbers.CONTEXT``, and the same result whatever
+the order of the units. The steps, for every unit:
+
+1. read the submitted values (``ecoscore.engine.submission``) and the previous periods';
+2. compute derived values in dependency order, with their declared rounding;
+3. compute each indicator's measured value (pass 1, all units), bind cohort rules to
+   every unit's value, then score (pass 2), applying missing-value and
+   division-by-zero policies and the declared rounding of points;
+4. aggregate the tree bottom-up, round nodes and the total as declared;
+5. rank (``ecoscore.engine.ranking``) and grade (``ecoscore.engine.grading``);
+6. work out the summaries over all units and their groups (``ecoscore.engine.summary``).
+
+Every problem found in the data is collected and raised together as one
+``EvaluationError`` (or ``DataError`` for values that cannot be read).
+"""
+
+from __future__ import annotations
+
+import decimal
+import gc
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ecoscore.engine import grading, ranking
+from ecoscore.engine.aggregate import aggregate_tree
+from ecoscore.engine.scoring import BEYOND, IndicatorScorer
+from ecoscore.engine.submission import Submission, Value, read_period
+from ecoscore.engine.summary import summarise
+from ecoscore.errors import DataError, EvaluationError, Problem
+from ecoscore.expr.expression import EvaluationFailure, MissingValue
+from ecoscore.model import Criteria, Label
+from ecoscore.numbers import CONTEXT, RoundingError
+from ecoscore.results.assessment import Results
+from ecoscore.results.card import ScoreCard
+from ecoscore.results.trace import plan_tree
+
+__all__ = ["evaluate"]
+
+Record = Mapping[str, Any] | Submission
+
+
+def evaluate(
+    criteria: Criteria,
+    submissions: Iterable[Record],
+    *,
+    previous: Sequence[Iterable[Record]] = (),
+    source: str = "<submissions>",
+) -> Results:
+    """Score, grade and rank every unit in ``submissions``.
+
+    ``previous`` holds earlier periods' submissions, the most recent first: ``previous(x)``
+    in a rule reads ``previous[0]``, ``previous(x, 2)`` reads ``previous[1]``.
+    Raises ``DataError`` for figures that cannot be read and ``EvaluationError`` for
+    figures that cannot be scored, each listing every problem. Safe to call from several
+    threads at once.
+    """
+    # Scoring allocates many small, acyclic values; the cycle collector's passes over them
+    # cost a third of the time and free nothing, so it pauses while we score (and resumes
+    # as it was, whatever happens).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with decimal.localcontext(CONTEXT):
+            return _Evaluation(criteria, source).run(submissions, previous)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class _Evaluation:
+    def __init__(self, criteria: Criteria, source: str) -> None:
+        self.criteria = criteria
+        self.source = source
+        self.problems: list[Problem] = []
+        # (unit, derived id) whose computation failed with a problem already reported.
+        self.failed: set[tuple[str, str]] = set()
+        self.scorer = IndicatorScorer(criteria, self.problems, self.failed)
+
+    def run(self, submissions: Iterable[Record], previous: Sequence[Iterable[Record]]) -> Results:
+        c = self.criteria
+        read_problems: list[Problem] = []
+        units = read_period(c, submissions, read_problems, source=self.source)
+        history = [
+            read_period(
+                c,
+                period,
+                read_problems,
+                source=f"{self.source} (previous {k + 1})",
+                check_units=False,
+            )
+            for k, period in enumerate(previous)
+        ]
+        if read_problems:
+            raise DataError(read_problems)
+        order = sorted(units)  # results never depend on the order of the input
+        envs = {u: self._environment(units[u][0], units[u][1], history) for u in order}
+        # Pass 1: each indicator's measured value, for every unit.
+        scorer = self.scorer
+        measured = {
+            u: {i.id: scorer.measure(i, envs[u]) for i in c.indicators.values()} for u in order
+        }
+        # Cohort rules see every unit's value before anyone is scored.
+        bound: dict[str, Any] = {}
+        for ind in c.indicators.values():
+            if ind.cohort:
+                cohort = [v for u in order if isinstance(v := measured[u][ind.id], Decimal)]
+                bound[ind.id] = ind.rule.prepare(cohort)
+            else:
+                bound[ind.id] = ind.rule
+        # Pass 2: points, the tree, the total.
+        cards: dict[str, ScoreCard] = {}
+        plan = plan_tree(c)
+        for u in order:
+            sub, env = units[u][0], envs[u]
+            results = {
+                ind.id: scorer.score(ind, bound[ind.id], measured[u][ind.id], env, sub)
+                for ind in c.indicators.values()
+            }
+            try:
+                nodes, problem = aggregate_tree(plan, results, env)
+            except (decimal.DecimalException, RoundingError):
+                # Points that 999 digits cannot add exactly (a figure like 1e-999999999),
+                # or a node too large for its declared rounding.
+                self.problems.append(Problem(f"{u}: {BEYOND} to add up exactly", sub.origin))
+                continue
+            if problem:
+                self.problems.append(Problem(f"{u}: {problem}", sub.origin))
+            total = nodes["total"]
+            listed = c.units.get(u)
+            cards[u] = ScoreCard(
+                unit=u,
+                label=sub.label if sub.label != Label() or listed is None else listed.label,
+                attributes={a: env.get(a) for a in c.attributes},
+                indicators=results,
+                nodes=nodes,
+                total_exact=total.raw,
+                total=total.value,
+                plan=plan,
+            )
+        if self.problems:
+            raise EvaluationError(self.problems)
+        rankings = ranking.rank_all(c, cards, envs, self.problems)
+        cards = grading.grade_all(c, cards, envs, rankings, self.problems)
+        if self.problems:
+            raise EvaluationError(self.problems)
+        summaries = summarise(c, cards, envs, self.problems)
+        if self.problems:
+            raise EvaluationError(self.problems)
+        return Results(c, cards, rankings, summaries)
+
+    # -- values --------------------------------------------------------------------
+    def _environment(
+        self,
+        sub: Submission,
+        values: Mapping[str, Value],
+        history: Sequence[Mapping[str, tuple[Submission, dict[str, Value]]]],
+    ) -> dict[str, Any]:
+        """The unit's values by name: inputs, attributes, derived, previous(...).
+
+        Periods are worked out from the oldest, so that each period's derived values can
+        read its own previous periods (a change on last year, one year back).
+        """
+        periods: list[Mapping[str, Value] | None] = [
+            period[sub.unit][1] if sub.unit in period else None for period in history
+        ]
+        envs: list[dict[str, Any] | None] = [None] * len(periods)
+        for k in range(len(periods) - 1, -1, -1):
+            values_k = periods[k]
+            if values_k is None:
+                continue
+            past = dict(values_k)
+            _add_previous(past, envs[k + 1 :])
+            self._derive(sub, past, strict=False)
+            envs[k] = past
+        env: dict[str, Any] = dict(values)
+        _add_previous(env, envs)
+        # Derived last: a derived value may read previous(...) ("PM2.5 change on last year").
+        self._derive(sub, env, strict=True)
+        return env
+
+    def _derive(self, sub: Submission, env: dict[str, Any], *, strict: bool) -> None:
+        """Derived values in dependency order; ``strict``: report failures (the current
+        period; an earlier period's failure only leaves its value missing)."""
+        for d in self.criteria.derived:
+            env[d.id] = None
+            try:
+                value = d.expression.evaluate(env)
+                if d.rounding is not None and isinstance(value, Decimal):
+                    value = d.rounding(value)
+            except MissingValue:
+                continue  # missing too; what reads it applies its own policy
+            except EvaluationFailure as exc:
+                if exc.zero_division and d.on_zero_division == "missing":
+                    continue
+                if exc.zero_division and isinstance(d.on_zero_division, Decimal):
+                    env[d.id] = d.on_zero_division
+                    continue
+                # A derived value takes fewer policies than an indicator.
+                hint = (
+                    'declare on_zero_division = "missing" or a number on the derived value'
+                    if exc.zero_division
+                    else None
+                )
+                self._derived_failed(
+                    sub, d.id, f"{d.expression.source}: {exc.message}", hint, strict=strict
+                )
+                continue
+            except RoundingError as exc:
+                self._derived_failed(sub, d.id, str(exc), None, strict=strict)
+                continue
+            env[d.id] = value
+
+    def _derived_failed(
+        self, sub: Submission, ident: str, message: str, hint: str | None, *, strict: bool
+    ) -> None:
+        if strict:
+            self.problems.append(
+                Problem(f"{sub.unit}: derived {ident} = {message}", sub.origin, hint)
+            )
+            self.failed.add((sub.unit, ident))
+
+
+def _add_previous(env: dict[str, Any], earlier: Sequence[Mapping[str, Any] | None]) -> None:
+    """Add ``previous(name)`` and ``previous(name, k)`` keys for the earlier periods."""
+    for k, past in enumerate(earlier, start=1):
+        if past is None:
+            continue
+        for name, value in past.items():
+            if not name.startswith("previous("):
+                env[f"previous({name})" if k == 1 else f"previous({name}, {k})"] = value
