@@ -79,7 +79,9 @@ def parse_decimal(text: str) -> Decimal:
         value = Decimal(stripped)
     except ArithmeticError:
         raise ValueError(f"not a number: {text!r}") from None
-    if value.is_finite() and "_" not in stripped and _PLAIN_NUMBER.fullmatch(stripped):
+    # Decimal also reads underscores (1_000) and any script's digits; plain notation is
+    # what remains once those are ruled out (the same as _PLAIN_NUMBER, which documents it).
+    if value.is_finite() and stripped.isascii() and "_" not in stripped:
         return value
     raise ValueError(f"not a number: {text!r}")
 
@@ -104,6 +106,16 @@ class Rounding:
             raise ValueError(f"unknown rounding mode {self.mode!r}")
         object.__setattr__(self, "_quantum", Decimal(1).scaleb(-self.places))
         object.__setattr__(self, "_rounding", _DECIMAL_MODES.get(self.mode, ""))
+
+    @property
+    def quantum(self) -> Decimal:
+        """The unit of the last place kept: ``0.01`` for 2 places."""
+        return self._quantum
+
+    @property
+    def decimal_rounding(self) -> str | None:
+        """The ``decimal`` module's rounding constant of the mode (``None``: ``float``)."""
+        return self._rounding or None
 
     def __call__(self, value: Decimal) -> Decimal:
         """Round ``value`` to ``places`` places with ``mode``; raise ``RoundingError``

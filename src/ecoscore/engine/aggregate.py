@@ -15,41 +15,56 @@ from typing import Any
 from ecoscore.expr.expression import EvaluationFailure
 from ecoscore.model import Label, Node
 from ecoscore.numbers import CONTEXT, EXACT_SUM
-from ecoscore.results.scores import IndicatorResult, NodeResult
+from ecoscore.results.scores import NodeResult
 from ecoscore.results.trace import TreePlan
 
 __all__ = ["aggregate_tree"]
 
 _ZERO = Decimal(0)
+_NO_POINTS: Any = object()
 _ALL_LEFT_OUT = Label("所有子项均不参与计分", "every child left out")
 
 
 def aggregate_tree(
-    plan: TreePlan, indicators: Mapping[str, IndicatorResult], env: Mapping[str, Any]
+    plan: TreePlan, contributions: Mapping[str, Decimal | None], env: Mapping[str, Any]
 ) -> tuple[dict[str, NodeResult], str | None]:
-    """Every node's result for one unit, and a problem (or ``None``)."""
+    """Every node's result for one unit, and a problem (or ``None``).
+
+    ``contributions`` holds what each indicator adds to its parent's sum (``None``: left
+    out); an indicator that gives no points at all (a class alone) has no entry.
+    """
     nodes: dict[str, NodeResult] = {}
     problems: list[str] = []
+    get = contributions.get
+    add = EXACT_SUM.add
     for step in plan.steps:
         node = step.node
         values: list[tuple[str, Decimal, Decimal]] = []  # (child, value, weight)
         excluded: list[str] = []
         excluded_points = _ZERO
+        summed = _ZERO if node.aggregate == "sum" else None
+        added = 0
         for child in step.children:
             if child.is_indicator:
-                result = indicators[child.id]
-                if result.outcome is not None and result.points is None:
+                value = get(child.id, _NO_POINTS)
+                if value is _NO_POINTS:
                     continue  # a class only (a water class): it gives no points to add
-                value = result.contribution
             else:
                 value = nodes[child.id].value
             if value is None:
                 excluded.append(child.id)
                 if child.points is not None:
                     excluded_points += child.points
+            elif summed is not None:
+                # A sum, the common node, is added up as it goes (exactly: EXACT_SUM).
+                summed = add(summed, value)
+                added += 1
             else:
                 values.append((child.id, value, child.weight))
-        raw, argmax, note = _combine(node, values, env, problems)
+        if summed is not None:
+            raw, argmax, note = (summed, (), None) if added else (None, (), _ALL_LEFT_OUT)
+        else:
+            raw, argmax, note = _combine(node, values, env, problems)
         if (
             raw is not None
             and excluded
@@ -93,14 +108,7 @@ def _combine(
     env: Mapping[str, Any],
     problems: list[str],
 ) -> tuple[Decimal | None, tuple[str, ...], Label | None]:
-    aggregate = node.aggregate
-    if aggregate == "sum":
-        if not values:
-            return None, (), _ALL_LEFT_OUT
-        total = _ZERO
-        for _, v, _ in values:
-            total = EXACT_SUM.add(total, v)
-        return total, (), None
+    aggregate = node.aggregate  # not "sum": aggregate_tree adds those up itself
     if aggregate == "formula":
         return _formula(node, values, env, problems), (), None
     if not values:

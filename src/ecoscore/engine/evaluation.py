@@ -27,15 +27,17 @@ from typing import Any
 
 from ecoscore.engine import grading, ranking
 from ecoscore.engine.aggregate import aggregate_tree
-from ecoscore.engine.scoring import BEYOND, IndicatorScorer
+from ecoscore.engine.compiled import score_columns
+from ecoscore.engine.scoring import BEYOND, IndicatorScorer, Missing
 from ecoscore.engine.submission import Submission, Value, read_period
 from ecoscore.engine.summary import summarise
 from ecoscore.errors import DataError, EvaluationError, Problem
 from ecoscore.expr.expression import EvaluationFailure, MissingValue
-from ecoscore.model import Criteria, Label
+from ecoscore.model import Criteria, Indicator, Label
 from ecoscore.numbers import CONTEXT, RoundingError
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
+from ecoscore.results.scores import IndicatorTable, UnitIndicators
 from ecoscore.results.trace import plan_tree
 
 __all__ = ["evaluate"]
@@ -72,8 +74,9 @@ def evaluate(
 
 
 class _Evaluation:
-    def __init__(self, criteria: Criteria, source: str) -> None:
+    def __init__(self, criteria: Criteria, source: str, *, compiled: bool = True) -> None:
         self.criteria = criteria
+        self.compiled = compiled
         self.source = source
         self.problems: list[Problem] = []
         # (unit, derived id) whose computation failed with a problem already reported.
@@ -97,31 +100,44 @@ class _Evaluation:
         if read_problems:
             raise DataError(read_problems)
         order = sorted(units)  # results never depend on the order of the input
-        envs = {u: self._environment(units[u][0], units[u][1], history) for u in order}
+        envs = [self._environment(units[u][0], units[u][1], history) for u in order]
         # Pass 1: each indicator's measured value, for every unit.
         scorer = self.scorer
-        measured = {
-            u: {i.id: scorer.measure(i, envs[u]) for i in c.indicators.values()} for u in order
-        }
+        measured = {ind.id: self._measure(ind, envs) for ind in c.indicators.values()}
         # Cohort rules see every unit's value before anyone is scored.
         bound: dict[str, Any] = {}
         for ind in c.indicators.values():
             if ind.cohort:
-                cohort = [v for u in order if isinstance(v := measured[u][ind.id], Decimal)]
+                cohort = [v for v in measured[ind.id] if isinstance(v, Decimal)]
                 bound[ind.id] = ind.rule.prepare(cohort)
             else:
                 bound[ind.id] = ind.rule
-        # Pass 2: points, the tree, the total.
+        # Pass 2: points, indicator by indicator on the fast path (``compiled``), then
+        # unit by unit what it left to the reference path, the tree and the total.
+        if self.compiled:
+            table, left = score_columns(c, scorer, envs, measured, bound)
+        else:
+            table = IndicatorTable(tuple(c.indicators), envs)
+            left = [list(c.indicators.values()) for _ in envs]
         cards: dict[str, ScoreCard] = {}
         plan = plan_tree(c)
-        for u in order:
-            sub, env = units[u][0], envs[u]
-            results = {
-                ind.id: scorer.score(ind, bound[ind.id], measured[u][ind.id], env, sub)
-                for ind in c.indicators.values()
-            }
+        columns = list(table.contributions().items())
+        for row, u in enumerate(order):
+            sub, env = units[u][0], envs[row]
+            added = {ident: column[row] for ident, column in columns}
+            for ind in left[row]:
+                value = measured[ind.id][row]
+                if value is None and ind.value is not None:
+                    value = Missing((ind.value.plain or ind.id,))  # a missing input: see _measure
+                result = scorer.score(ind, bound[ind.id], value, env, sub)
+                table.set_full(ind.id, row, result)
+                if result.gives_points:
+                    added[ind.id] = result.contribution
+                else:
+                    del added[ind.id]
+            results = UnitIndicators(table, row)
             try:
-                nodes, problem = aggregate_tree(plan, results, env)
+                nodes, problem = aggregate_tree(plan, added, env)
             except (decimal.DecimalException, RoundingError):
                 # Points that 999 digits cannot add exactly (a figure like 1e-999999999),
                 # or a node too large for its declared rounding.
@@ -141,16 +157,29 @@ class _Evaluation:
                 total=total.value,
                 plan=plan,
             )
+        envs_of = dict(zip(order, envs))
         if self.problems:
             raise EvaluationError(self.problems)
-        rankings = ranking.rank_all(c, cards, envs, self.problems)
-        cards = grading.grade_all(c, cards, envs, rankings, self.problems)
+        rankings = ranking.rank_all(c, cards, envs_of, self.problems)
+        cards = grading.grade_all(c, cards, envs_of, rankings, self.problems)
         if self.problems:
             raise EvaluationError(self.problems)
-        summaries = summarise(c, cards, envs, self.problems)
+        summaries = summarise(c, cards, envs_of, self.problems)
         if self.problems:
             raise EvaluationError(self.problems)
         return Results(c, cards, rankings, summaries)
+
+    def _measure(self, ind: Indicator, envs: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """The indicator's measured value for every unit: a ``Missing`` where it has none,
+        or ``None`` for an input that is missing (the reference path makes it a
+        ``Missing`` for the few cells it takes)."""
+        e = ind.value
+        if e is not None and e.plain is not None and ind.value_rounding is None:
+            # Most indicators score one input as it was submitted: a column of lookups.
+            name = e.plain
+            column = [env.get(name) for env in envs]
+            return column  # None where missing: see _reference
+        return [self.scorer.measure(ind, env) for env in envs]
 
     # -- values --------------------------------------------------------------------
     def _environment(

@@ -15,6 +15,7 @@ from typing import Any
 from ecoscore.expr.expression import EvaluationFailure, Expression
 from ecoscore.model import TOTAL
 from ecoscore.results.card import ScoreCard
+from ecoscore.results.scores import points_of
 
 __all__ = ["condition", "ranked_value", "scope_value"]
 
@@ -31,8 +32,8 @@ def ranked_value(card: ScoreCard, env: Mapping[str, Any], name: str, basis: str)
         node = card.nodes[name]
         return node.value if basis == "published" else node.raw
     if name in card.indicators:
-        res = card.indicators[name]
-        return res.points if basis == "published" else res.raw_points
+        points, raw = points_of(card.indicators, name)
+        return points if basis == "published" else raw
     return None
 
 

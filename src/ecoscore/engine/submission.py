@@ -134,21 +134,50 @@ def _typed(kind: str, raw: Any, allowed: tuple[str, ...]) -> Value:
     return text
 
 
-def read_unit(criteria: Criteria, sub: Submission, problems: list[Problem]) -> dict[str, Value]:
+class _Reading:
+    """How a unit's figures are read, worked out once per period from the criteria."""
+
+    __slots__ = ("attributes", "criteria", "inputs", "numbers", "ranges")
+
+    def __init__(self, criteria: Criteria) -> None:
+        self.criteria = criteria
+        self.inputs = tuple(criteria.inputs.items())
+        # (name, whole numbers only) for the inputs that are numbers: the common case.
+        self.numbers = {n: s.integer for n, s in criteria.inputs.items() if s.type == "number"}
+        self.attributes = tuple(criteria.attributes.items())
+        # (name, minimum, maximum) for the inputs with a declared range.
+        self.ranges = tuple(
+            (n, s.minimum, s.maximum)
+            for n, s in criteria.inputs.items()
+            if s.minimum is not None or s.maximum is not None
+        )
+
+
+def read_unit(reading: _Reading, sub: Submission, problems: list[Problem]) -> dict[str, Value]:
     """A unit's typed values: inputs and attributes, ``None`` where missing."""
     env: dict[str, Value] = {}
     values = sub.values
-    for name, spec in criteria.inputs.items():
+    numbers = reading.numbers
+    for name, spec in reading.inputs:
         raw = values.get(name)
-        if raw.__class__ is str and spec.type == "number":
-            # The common case first: a number as text, as spreadsheets give them.
+        if raw.__class__ is str and name in numbers and len(raw) <= 34:
+            # The common case first: a number as text, as spreadsheets give them. This is
+            # parse_decimal and _sane inlined; anything they would refuse or need to look
+            # at closer takes the slow path below, which says what is wrong.
+            text = raw.strip()
             try:
-                number = _sane(parse_decimal(raw), raw)
-            except ValueError:
-                pass  # the slow path below says what is wrong
-            else:
+                number = Decimal(text)
+            except ArithmeticError:
+                number = None
+            if (
+                number is not None
+                and number.is_finite()
+                and text.isascii()
+                and "_" not in text
+                and (not number or -_LARGEST_EXPONENT <= number.adjusted() <= _LARGEST_EXPONENT)
+            ):
                 env[name] = number
-                if spec.integer and number != number.to_integral_value():
+                if numbers[name] and number != number.to_integral_value():
                     problems.append(
                         Problem(
                             f"{sub.unit}: {name}: {number} is not a whole number", sub.where(name)
@@ -169,8 +198,8 @@ def read_unit(criteria: Criteria, sub: Submission, problems: list[Problem]) -> d
                 Problem(f"{sub.unit}: {name}: {value} is not a whole number", sub.where(name))
             )
         env[name] = value
-    unit = criteria.units.get(sub.unit)
-    for name, attribute in criteria.attributes.items():
+    unit = reading.criteria.units.get(sub.unit)
+    for name, attribute in reading.attributes:
         raw = sub.values.get(name)
         if _missing(raw) and unit is not None:
             raw = unit.attributes.get(name)
@@ -183,23 +212,30 @@ def read_unit(criteria: Criteria, sub: Submission, problems: list[Problem]) -> d
             problems.append(Problem(f"{sub.unit}: {name}: {exc}", sub.where(name)))
             env[name] = None
     # Ranges last: a bound may be another input ("rectified at most found").
-    for name, spec in criteria.inputs.items():
-        if spec.minimum is None and spec.maximum is None:
-            continue
+    for name, minimum, maximum in reading.ranges:
         value = env[name]
-        if not isinstance(value, Decimal):
+        if value.__class__ is not Decimal:
             continue
-        for bound, below in ((spec.minimum, True), (spec.maximum, False)):
-            limit = env.get(bound) if isinstance(bound, str) else bound
-            if not isinstance(limit, Decimal):
-                continue
-            if (value < limit) if below else (value > limit):
-                word = "below the minimum" if below else "above the maximum"
-                what = f"{bound} = {limit}" if isinstance(bound, str) else str(limit)
-                problems.append(
-                    Problem(f"{sub.unit}: {name}: {value} is {word} ({what})", sub.where(name))
-                )
+        low = env.get(minimum) if minimum.__class__ is str else minimum
+        if low.__class__ is Decimal and value < low:  # type: ignore[operator]
+            _out_of_range(sub, name, value, minimum, low, problems)
+        high = env.get(maximum) if maximum.__class__ is str else maximum
+        if high.__class__ is Decimal and value > high:  # type: ignore[operator]
+            _out_of_range(sub, name, value, maximum, high, problems)
     return env
+
+
+def _out_of_range(
+    sub: Submission,
+    name: str,
+    value: Decimal,
+    bound: Any,
+    limit: Any,
+    problems: list[Problem],
+) -> None:
+    word = "above the maximum" if value > limit else "below the minimum"
+    what = f"{bound} = {limit}" if isinstance(bound, str) else str(limit)
+    problems.append(Problem(f"{sub.unit}: {name}: {value} is {word} ({what})", sub.where(name)))
 
 
 def read_period(
@@ -226,6 +262,7 @@ def read_period(
         )
         return out
     known = {*criteria.inputs, *criteria.attributes, *UNIT_KEYS}
+    reading = _Reading(criteria)
     for i, record in enumerate(records):
         if not isinstance(record, (Mapping, Submission)):
             problems.append(
@@ -263,7 +300,7 @@ def read_period(
                 )
             )
             continue
-        out[sub.unit] = (sub, read_unit(criteria, sub, problems))
+        out[sub.unit] = (sub, read_unit(reading, sub, problems))
     if check_units and criteria.units:
         for name in criteria.units:
             if name not in out:

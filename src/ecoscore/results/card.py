@@ -15,7 +15,7 @@ import attrs
 
 from ecoscore.model import Label
 from ecoscore.numbers import CONTEXT
-from ecoscore.results.scores import IndicatorResult, NodeResult
+from ecoscore.results.scores import IndicatorResult, NodeResult, points_of
 from ecoscore.results.trace import TraceStep, trace_steps
 
 __all__ = ["GradeStep", "ScoreCard"]
@@ -62,7 +62,7 @@ class ScoreCard:
     def points(self, name: str) -> Decimal | None:
         """Points of an indicator, or value of a node, by id."""
         if name in self.indicators:
-            return self.indicators[name].points
+            return points_of(self.indicators, name)[0]
         if name in self.nodes:
             return self.nodes[name].value
         raise KeyError(name)

@@ -6,17 +6,25 @@ never recompute a number.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import decimal
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from ecoscore.model import Label
-from ecoscore.numbers import Rounding
+from ecoscore.numbers import CONTEXT, Rounding
 from ecoscore.rules.base import Outcome
 
-__all__ = ["IndicatorResult", "NodeResult"]
+__all__ = [
+    "IndicatorResult",
+    "IndicatorTable",
+    "NodeResult",
+    "UnitIndicators",
+    "contribution_of",
+    "points_of",
+]
 
 
 @attrs.frozen
@@ -58,6 +66,12 @@ class IndicatorResult:
         """The class label the rule gave, if any (a water class, a trend class)."""
         return None if self.outcome is None else self.outcome.label
 
+    @property
+    def gives_points(self) -> bool:
+        """Whether the indicator gives points at all: a rule that gives only a class (a
+        water class) does not, and its parent leaves it out of the sum."""
+        return self.outcome is None or self.outcome.points is not None
+
 
 @attrs.frozen
 class NodeResult:
@@ -76,3 +90,161 @@ class NodeResult:
     def note_text(self, lang: str = "zh") -> str | None:
         """The note (a rescaling, a cap, every child left out) in ``lang``, or ``None``."""
         return None if self.note is None else self.note.text(lang)
+
+
+class IndicatorTable:
+    """Every indicator's results for every unit of one evaluation, kept as plain columns.
+
+    The compiled engine (``ecoscore.engine.compiled``) scores an indicator over all
+    units at once and keeps, per unit (a row), only the measured value, the points
+    before and after rounding; a unit's ``IndicatorResult`` — with the rule's clause,
+    which is most of its size — is built when it is read (``UnitIndicators``). A cell the
+    fast path did not score (a missing value, a policy, an error) keeps its full result.
+    Filled once by the engine, never changed after.
+    """
+
+    __slots__ = ("_full", "_points", "_raw", "_rules", "_statics", "_values", "envs", "ids")
+
+    def __init__(self, ids: tuple[str, ...], envs: list[Mapping[str, Any]]) -> None:
+        self.ids = ids
+        self.envs = envs
+        self._rules: dict[str, Any] = {}
+        self._statics: dict[str, tuple[Rounding | None, tuple[str, ...], bool]] = {}
+        self._values: dict[str, list[Any]] = {}
+        self._raw: dict[str, list[Any]] = {}
+        self._points: dict[str, list[Any]] = {}
+        self._full: dict[str, dict[int, IndicatorResult]] = {i: {} for i in ids}
+
+    def add_column(
+        self,
+        ident: str,
+        rule: Any,
+        rounding: Rounding | None,
+        reads: tuple[str, ...],
+        deduction: bool,
+        values: list[Any],
+        raw: list[Any],
+        points: list[Any],
+    ) -> None:
+        """An indicator's scored cells: ``values``, ``raw`` and ``points`` by row."""
+        self._rules[ident] = rule
+        self._statics[ident] = (rounding, reads, deduction)
+        self._values[ident] = values
+        self._raw[ident] = raw
+        self._points[ident] = points
+
+    def set_full(self, ident: str, row: int, result: IndicatorResult) -> None:
+        """A cell scored by the reference path, kept whole."""
+        self._full[ident][row] = result
+
+    def result(self, ident: str, row: int) -> IndicatorResult:
+        """The cell as an ``IndicatorResult``, its outcome worked out now."""
+        full = self._full[ident].get(row)
+        if full is not None:
+            return full
+        rounding, reads, deduction = self._statics[ident]
+        value = self._values[ident][row]
+        env = self.envs[row]
+        points = self._points[ident][row]
+        # The rule again, for its clause and steps: the same value gives the same outcome.
+        # In the scoring context, as when it was scored.
+        with decimal.localcontext(CONTEXT):
+            outcome = self._rules[ident].score(value, env)
+        contribution = -points if deduction else points
+        return IndicatorResult(
+            ident,
+            value,
+            outcome,
+            self._raw[ident][row],
+            points,
+            contribution,
+            "scored",
+            rounding,
+            reads,
+            None,
+            env,
+        )
+
+    def contributions(self) -> dict[str, list[Any]]:
+        """Each indicator's contributions to its parent's sum by row, as the fast path
+        scored them (negative for a deduction; ``None`` where it left the cell)."""
+        out: dict[str, list[Any]] = {}
+        for ident in self.ids:
+            points = self._points[ident]
+            out[ident] = [None if p is None else -p for p in points] if self._statics[ident][2] else points
+        return out
+
+    def points(self, ident: str, row: int) -> tuple[Decimal | None, Decimal | None]:
+        """The cell's points and raw points, without building its result."""
+        full = self._full[ident].get(row)
+        if full is not None:
+            return full.points, full.raw_points
+        return self._points[ident][row], self._raw[ident][row]
+
+    def contribution(self, ident: str, row: int) -> tuple[bool, Decimal | None]:
+        """Whether the cell gives points at all (a class alone does not), and what it
+        adds to its parent's sum (negative for a deduction)."""
+        full = self._full[ident].get(row)
+        if full is not None:
+            return full.gives_points, full.contribution
+        points = self._points[ident][row]
+        return True, -points if self._statics[ident][2] else points
+
+
+class UnitIndicators(Mapping[str, IndicatorResult]):
+    """One unit's indicator results, read from an ``IndicatorTable`` row when asked."""
+
+    __slots__ = ("_row", "_table")
+
+    def __init__(self, table: IndicatorTable, row: int) -> None:
+        self._table = table
+        self._row = row
+
+    def __getitem__(self, ident: str) -> IndicatorResult:
+        if ident not in self._table._full:
+            raise KeyError(ident)
+        return self._table.result(ident, self._row)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table.ids)
+
+    def __len__(self) -> int:
+        return len(self._table.ids)
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self._table._full
+
+    def __repr__(self) -> str:
+        return f"UnitIndicators({dict(self)!r})"
+
+    def points(self, ident: str) -> tuple[Decimal | None, Decimal | None]:
+        """An indicator's points and raw points, without building its result."""
+        if ident not in self._table._full:
+            raise KeyError(ident)
+        return self._table.points(ident, self._row)
+
+    def contribution(self, ident: str) -> tuple[bool, Decimal | None]:
+        """Whether an indicator gives points, and what it adds to its parent's sum,
+        without building its result."""
+        return self._table.contribution(ident, self._row)
+
+
+def contribution_of(
+    indicators: Mapping[str, IndicatorResult], ident: str
+) -> tuple[bool, Decimal | None]:
+    """Whether indicator ``ident`` gives points at all (a class alone does not), and
+    what it adds to its parent's sum; read cheaply where it can be."""
+    if isinstance(indicators, UnitIndicators):
+        return indicators.contribution(ident)
+    result = indicators[ident]
+    return result.gives_points, result.contribution
+
+
+def points_of(
+    indicators: Mapping[str, IndicatorResult], ident: str
+) -> tuple[Decimal | None, Decimal | None]:
+    """Indicator ``ident``'s points and raw points, read cheaply where they can be."""
+    if isinstance(indicators, UnitIndicators):
+        return indicators.points(ident)
+    result = indicators[ident]
+    return result.points, result.raw_points

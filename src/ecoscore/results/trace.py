@@ -17,7 +17,7 @@ import attrs
 
 from ecoscore.model import TOTAL, Criteria, Node
 from ecoscore.numbers import EXACT_SUM, Rounding
-from ecoscore.results.scores import IndicatorResult, NodeResult
+from ecoscore.results.scores import IndicatorResult, NodeResult, contribution_of
 
 __all__ = ["TraceStep", "TreePlan", "plan_tree", "trace_steps"]
 
@@ -95,7 +95,7 @@ def trace_steps(
             plain = _ZERO
             for child in step.children:
                 if child.is_indicator:
-                    contribution = indicators[child.id].contribution
+                    contribution = contribution_of(indicators, child.id)[1]
                     if contribution is not None:
                         own.append(TraceStep(child.id, child.kind, contribution))
                         plain = EXACT_SUM.add(plain, contribution)

@@ -66,6 +66,27 @@ class Bands:
 
     bands: tuple[Band, ...]
     kind: str = "bands"
+    # The bands as plain tuples, for points_for: no method call per band tried.
+    _flat: tuple[tuple[Any, ...], ...] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        flat = tuple(
+            (b.otherwise, b.low, b.low_inclusive, b.high, b.high_inclusive, b.points)
+            for b in self.bands
+        )
+        object.__setattr__(self, "_flat", flat)
+
+    def points_for(self, value: Decimal, values: Mapping[str, Any]) -> Decimal | None:
+        """The points ``score`` gives, without its clause (the compiled engine's path)."""
+        for otherwise, low, low_inclusive, high, high_inclusive, points in self._flat:
+            if otherwise:
+                return points  # type: ignore[no-any-return]
+            if low is not None and (value < low or (value == low and not low_inclusive)):
+                continue
+            if high is not None and (value > high or (value == high and not high_inclusive)):
+                continue
+            return points  # type: ignore[no-any-return]
+        return None
 
     def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
         """Find the band holding ``value``."""

@@ -19,6 +19,8 @@ from ecoscore.rules.base import Outcome
 
 __all__ = ["Deduct"]
 
+_ZERO = Decimal(0)
+
 
 @attrs.frozen
 class Deduct:
@@ -31,6 +33,17 @@ class Deduct:
     per: Decimal = Decimal(1)
     whole_units: bool = False
     kind: str = "deduct"
+
+    def points_for(self, value: Decimal, values: Mapping[str, Any]) -> Decimal:
+        """The points ``score`` gives, without its clause (the compiled engine's path)."""
+        gap = self.target - value if self.higher_is_better else value - self.target
+        if gap <= 0:
+            return self.points
+        units = CONTEXT.divide(gap, self.per)
+        if self.whole_units:
+            units = units.to_integral_value(rounding=ROUND_FLOOR)
+        deduction = CONTEXT.multiply(units, self.each)
+        return _ZERO if deduction >= self.points else self.points - deduction
 
     def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
         """Full points at or beyond the target; then deduct for the shortfall."""

@@ -25,6 +25,14 @@ class Formula:
     high: Decimal | None = None
     kind: str = "formula"
 
+    def points_for(self, value: Decimal, values: Mapping[str, Any]) -> Decimal:
+        """The points ``score`` gives, without its clause (the compiled engine's path)."""
+        if self.high is not None and value > self.high:
+            return self.high
+        if self.low is not None and value < self.low:
+            return self.low
+        return value
+
     def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
         """The formula's value, clamped to the declared bounds."""
         if self.high is not None and value > self.high:
@@ -51,6 +59,10 @@ class Condition:
     met: Decimal
     otherwise: Decimal = Decimal(0)
     kind: str = "condition"
+
+    def points_for(self, value: bool, values: Mapping[str, Any]) -> Decimal:
+        """The points ``score`` gives, without its clause (the compiled engine's path)."""
+        return self.met if value else self.otherwise
 
     def score(self, value: bool, values: Mapping[str, Any]) -> Outcome:
         """``met`` points if ``value`` is true."""

@@ -13,6 +13,8 @@ from ecoscore.rules.base import Outcome
 
 __all__ = ["Linear"]
 
+_ZERO = Decimal(0)
+
 
 @attrs.frozen
 class Linear:
@@ -25,6 +27,15 @@ class Linear:
     full_at: Decimal
     points: Decimal
     kind: str = "linear"
+
+    def points_for(self, value: Decimal, values: Mapping[str, Any]) -> Decimal:
+        """The points ``score`` gives, without its clause (the compiled engine's path)."""
+        if (value <= self.full_at) if self.full_at < self.zero_at else (value >= self.full_at):
+            return self.points
+        if (value >= self.zero_at) if self.full_at < self.zero_at else (value <= self.zero_at):
+            return _ZERO
+        numerator = CONTEXT.multiply(self.points, CONTEXT.subtract(value, self.zero_at))
+        return CONTEXT.divide(numerator, CONTEXT.subtract(self.full_at, self.zero_at))
 
     def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
         """Interpolate between the two anchors; outside them, full or zero."""

@@ -31,6 +31,20 @@ class Piecewise:
     beyond: Decimal | None = None
     kind: str = "piecewise"
 
+    def points_for(self, value: Decimal, values: Mapping[str, Any]) -> Decimal:
+        """The points ``score`` gives, without its clause (the compiled engine's path)."""
+        bps, vals = self.breakpoints, self.values
+        if value <= bps[0]:
+            return vals[0]
+        if value > bps[-1]:
+            return vals[-1] if self.beyond is None else self.beyond
+        for i in range(1, len(bps)):
+            if value <= bps[i]:
+                b_lo, b_hi, v_lo, v_hi = bps[i - 1], bps[i], vals[i - 1], vals[i]
+                num = CONTEXT.multiply(CONTEXT.subtract(v_hi, v_lo), CONTEXT.subtract(value, b_lo))
+                return CONTEXT.add(CONTEXT.divide(num, CONTEXT.subtract(b_hi, b_lo)), v_lo)
+        raise AssertionError("unreachable: value is within the breakpoints")
+
     def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
         """The interpolated value on the segment holding ``value``."""
         bps, vals = self.breakpoints, self.values

@@ -32,6 +32,10 @@ class Target:
     missed: Decimal = Decimal(0)
     kind: str = "target"
 
+    def points_for(self, value: Decimal, values: Mapping[str, Any]) -> Decimal:
+        """The points ``score`` gives, without its clause (the compiled engine's path)."""
+        return self.met if COMPARATORS[self.comparison][1](value, self.threshold) else self.missed
+
     def score(self, value: Decimal, values: Mapping[str, Any]) -> Outcome:
         """``met`` points if ``value`` compares as declared, else ``missed``."""
         symbol, test = COMPARATORS[self.comparison]
