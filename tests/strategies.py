@@ -733,3 +733,28 @@ def summary_rows(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, 
 
 
 # --- end of ecoscore.engine.summary ---------------------------------------------------------------
+
+
+#: The missing-value policies an indicator may declare (``None``: none declared).
+MISSING_POLICIES = (None, "zero", "exclude", "previous", Decimal("1.5"))
+
+
+@st.composite
+def off_the_common_path(draw: st.DrawFn) -> tuple[ScoredCase, tuple[Mapping[str, Any], ...]]:
+    """A scored case whose indicators may declare a missing policy, and its rows with
+    some cells blanked, made bad or made of the wrong kind, and maybe a previous period:
+    cells that leave the compiled engine's fast path."""
+    case = draw(scored_cases())
+    document = copy.deepcopy(dict(case.criteria.document))
+    for spec in document.get("indicator", {}).values():
+        policy = draw(st.sampled_from(MISSING_POLICIES))
+        if policy is not None:
+            spec["missing"] = policy
+    criteria = attrs.evolve(case.criteria, document=document)
+    rows = [dict(row) for row in case.rows]
+    names = sorted(case.criteria.ranges)
+    for _ in range(draw(st.integers(0, 4))):
+        row = draw(st.sampled_from(rows))
+        row[draw(st.sampled_from(names))] = draw(st.sampled_from((None, "", *BAD_CELLS)))
+    previous = tuple(dict(row) for row in case.rows if draw(st.booleans()))
+    return ScoredCase(criteria, tuple(rows)), previous

@@ -61,8 +61,9 @@ def aggregate_tree(
                 added += 1
             else:
                 values.append((child.id, value, child.weight))
+        argmax: tuple[str, ...] = ()
         if summed is not None:
-            raw, argmax, note = (summed, (), None) if added else (None, (), _ALL_LEFT_OUT)
+            raw, note = (summed, None) if added else (None, _ALL_LEFT_OUT)
         else:
             raw, argmax, note = _combine(node, values, env, problems)
         if (

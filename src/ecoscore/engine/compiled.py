@@ -85,9 +85,10 @@ class ColumnScorer:
     ) -> tuple[list[Any], list[Any], list[int]]:
         points_for = self.points
         try:
-            raw = [points_for(value, env) for value, env in zip(measured, envs)]
-            if None in raw:
+            found = [points_for(value, env) for value, env in zip(measured, envs, strict=True)]
+            if None in found:
                 raise _NotCommon
+            raw: list[Decimal] = found  # type: ignore[assignment]  # no None, checked above
             quantum, mode = self._quantizer()
             if quantum is not None:
                 points = [r.quantize(quantum, rounding=mode, context=CONTEXT) for r in raw]
@@ -158,15 +159,18 @@ _FAILURES = (CohortError, EvaluationFailure, DecimalException, RoundingError)
 def score_columns(
     criteria: Criteria,
     scorer: IndicatorScorer,
-    envs: list[Mapping[str, Any]],
+    envs: Sequence[Mapping[str, Any]],
     measured: Mapping[str, list[Any]],
     bound: Mapping[str, Any],
+    *,
+    fast: bool = True,
 ) -> tuple[IndicatorTable, list[list[Indicator]]]:
     """Score every indicator over every unit (a row of ``envs``) on the fast path.
 
     ``measured`` holds each indicator's measured values by row, ``bound`` its rule (bound
     to the cohort where the rule needs it). Returns the table, and for each row the
-    indicators the fast path left to the reference path, in the criteria's order.
+    indicators the fast path left to the reference path, in the criteria's order
+    (``fast=False``: every indicator, for every row).
     """
     table = IndicatorTable(tuple(criteria.indicators), envs)
     left: list[list[Indicator]] = [[] for _ in envs]
@@ -174,7 +178,7 @@ def score_columns(
         rule = bound[ind.id]
         column = ColumnScorer(ind, rule, scorer.rounding[ind.id])
         values = measured[ind.id]
-        if column.fast:
+        if fast and column.fast:
             raw, points, rows = column.score(values, envs)
         else:
             rows = list(range(len(envs)))

@@ -37,10 +37,10 @@ from ecoscore.model import Criteria, Indicator, Label
 from ecoscore.numbers import CONTEXT, RoundingError
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
-from ecoscore.results.scores import IndicatorTable, UnitIndicators
+from ecoscore.results.scores import UnitIndicators
 from ecoscore.results.trace import plan_tree
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "evaluate_reference"]
 
 Record = Mapping[str, Any] | Submission
 
@@ -71,6 +71,20 @@ def evaluate(
     finally:
         if collecting:
             gc.enable()
+
+
+def evaluate_reference(
+    criteria: Criteria,
+    submissions: Iterable[Record],
+    *,
+    previous: Sequence[Iterable[Record]] = (),
+    source: str = "<submissions>",
+) -> Results:
+    """``evaluate`` with every cell on the reference path (``IndicatorScorer``), none on
+    the compiled one: slower, and the same results, traces and errors. For tests, and for
+    an auditor who wants the plainest computation."""
+    with decimal.localcontext(CONTEXT):
+        return _Evaluation(criteria, source, compiled=False).run(submissions, previous)
 
 
 class _Evaluation:
@@ -114,11 +128,7 @@ class _Evaluation:
                 bound[ind.id] = ind.rule
         # Pass 2: points, indicator by indicator on the fast path (``compiled``), then
         # unit by unit what it left to the reference path, the tree and the total.
-        if self.compiled:
-            table, left = score_columns(c, scorer, envs, measured, bound)
-        else:
-            table = IndicatorTable(tuple(c.indicators), envs)
-            left = [list(c.indicators.values()) for _ in envs]
+        table, left = score_columns(c, scorer, envs, measured, bound, fast=self.compiled)
         cards: dict[str, ScoreCard] = {}
         plan = plan_tree(c)
         columns = list(table.contributions().items())
@@ -157,7 +167,7 @@ class _Evaluation:
                 total=total.value,
                 plan=plan,
             )
-        envs_of = dict(zip(order, envs))
+        envs_of = dict(zip(order, envs, strict=True))
         if self.problems:
             raise EvaluationError(self.problems)
         rankings = ranking.rank_all(c, cards, envs_of, self.problems)
@@ -177,8 +187,7 @@ class _Evaluation:
         if e is not None and e.plain is not None and ind.value_rounding is None:
             # Most indicators score one input as it was submitted: a column of lookups.
             name = e.plain
-            column = [env.get(name) for env in envs]
-            return column  # None where missing: see _reference
+            return [env.get(name) for env in envs]  # None where missing: see run()
         return [self.scorer.measure(ind, env) for env in envs]
 
     # -- values --------------------------------------------------------------------

@@ -217,10 +217,10 @@ def read_unit(reading: _Reading, sub: Submission, problems: list[Problem]) -> di
         if value.__class__ is not Decimal:
             continue
         low = env.get(minimum) if minimum.__class__ is str else minimum
-        if low.__class__ is Decimal and value < low:  # type: ignore[operator]
+        if low.__class__ is Decimal and value < low:
             _out_of_range(sub, name, value, minimum, low, problems)
         high = env.get(maximum) if maximum.__class__ is str else maximum
-        if high.__class__ is Decimal and value > high:  # type: ignore[operator]
+        if high.__class__ is Decimal and value > high:
             _out_of_range(sub, name, value, maximum, high, problems)
     return env
 

@@ -7,7 +7,7 @@ never recompute a number.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -105,7 +105,7 @@ class IndicatorTable:
 
     __slots__ = ("_full", "_points", "_raw", "_rules", "_statics", "_values", "envs", "ids")
 
-    def __init__(self, ids: tuple[str, ...], envs: list[Mapping[str, Any]]) -> None:
+    def __init__(self, ids: tuple[str, ...], envs: Sequence[Mapping[str, Any]]) -> None:
         self.ids = ids
         self.envs = envs
         self._rules: dict[str, Any] = {}
@@ -150,7 +150,9 @@ class IndicatorTable:
         # In the scoring context, as when it was scored.
         with decimal.localcontext(CONTEXT):
             outcome = self._rules[ident].score(value, env)
-        contribution = -points if deduction else points
+        # In the scoring context, as the engine negated it (read outside the engine, -x
+        # would round to 28 digits).
+        contribution = CONTEXT.minus(points) if deduction else points
         return IndicatorResult(
             ident,
             value,
@@ -171,7 +173,11 @@ class IndicatorTable:
         out: dict[str, list[Any]] = {}
         for ident in self.ids:
             points = self._points[ident]
-            out[ident] = [None if p is None else -p for p in points] if self._statics[ident][2] else points
+            out[ident] = (
+                [None if p is None else CONTEXT.minus(p) for p in points]
+                if self._statics[ident][2]
+                else points
+            )
         return out
 
     def points(self, ident: str, row: int) -> tuple[Decimal | None, Decimal | None]:
@@ -188,7 +194,7 @@ class IndicatorTable:
         if full is not None:
             return full.gives_points, full.contribution
         points = self._points[ident][row]
-        return True, -points if self._statics[ident][2] else points
+        return True, CONTEXT.minus(points) if self._statics[ident][2] else points
 
 
 class UnitIndicators(Mapping[str, IndicatorResult]):
