@@ -137,13 +137,14 @@ def _typed(kind: str, raw: Any, allowed: tuple[str, ...]) -> Value:
 class _Reading:
     """How a unit's figures are read, worked out once per period from the criteria."""
 
-    __slots__ = ("attributes", "criteria", "inputs", "numbers", "ranges")
+    __slots__ = ("attributes", "criteria", "inputs", "ranges")
 
     def __init__(self, criteria: Criteria) -> None:
         self.criteria = criteria
-        self.inputs = tuple(criteria.inputs.items())
-        # (name, whole numbers only) for the inputs that are numbers: the common case.
-        self.numbers = {n: s.integer for n, s in criteria.inputs.items() if s.type == "number"}
+        # (name, spec, a number, whole numbers only) in the criteria's order.
+        self.inputs = tuple(
+            (n, s, s.type == "number", s.integer) for n, s in criteria.inputs.items()
+        )
         self.attributes = tuple(criteria.attributes.items())
         # (name, minimum, maximum) for the inputs with a declared range.
         self.ranges = tuple(
@@ -157,10 +158,9 @@ def read_unit(reading: _Reading, sub: Submission, problems: list[Problem]) -> di
     """A unit's typed values: inputs and attributes, ``None`` where missing."""
     env: dict[str, Value] = {}
     values = sub.values
-    numbers = reading.numbers
-    for name, spec in reading.inputs:
+    for name, spec, is_number, integer in reading.inputs:
         raw = values.get(name)
-        if raw.__class__ is str and name in numbers and len(raw) <= 34:
+        if is_number and raw.__class__ is str and len(raw) <= 34:
             # The common case first: a number as text, as spreadsheets give them. This is
             # parse_decimal and _sane inlined; anything they would refuse or need to look
             # at closer takes the slow path below, which says what is wrong.
@@ -177,7 +177,7 @@ def read_unit(reading: _Reading, sub: Submission, problems: list[Problem]) -> di
                 and (not number or -_LARGEST_EXPONENT <= number.adjusted() <= _LARGEST_EXPONENT)
             ):
                 env[name] = number
-                if numbers[name] and number != number.to_integral_value():
+                if integer and number != number.to_integral_value():
                     problems.append(
                         Problem(
                             f"{sub.unit}: {name}: {number} is not a whole number", sub.where(name)
