@@ -50,6 +50,7 @@ from ecoscore.expr.ops import (
     EvaluationFailure,
     MissingValue,
 )
+from ecoscore.expr.periods import TREND_FUNCTIONS, at_key, since_key
 
 __all__ = [
     "FUNCTIONS",
@@ -146,7 +147,10 @@ def _evaluator() -> Any:
     if ev is None:
         ev = _Interpreter(
             operators=dict(OPERATORS),
-            functions={name: fn for name, (fn, _, _) in FUNCTIONS.items()},
+            functions={
+                **{name: fn for name, (fn, _, _) in FUNCTIONS.items()},
+                **TREND_FUNCTIONS,
+            },
             names={},
         )
         _LOCAL.evaluator = ev
@@ -158,13 +162,16 @@ def compile_expression(
     known: Callable[[str], bool],
     hint: Callable[[str], str | None] = lambda name: None,
     classes: Callable[[str], bool] | None = None,
+    earlier: Callable[[str], bool] | None = None,
 ) -> Expression:
     """Parse and check ``source``; raise ``ExpressionError`` with a column if it is refused.
 
     ``known(name)`` says whether a name may be read; ``hint(name)`` may suggest a
     near miss ("did you mean …?") for an unknown one. ``classes`` allows
     ``class_of(name)`` and says which names give a class; without it ``class_of`` is
-    refused (its value exists only after scoring).
+    refused (its value exists only after scoring). ``earlier(name)`` says which names
+    ``previous(…)`` and the other period forms may read besides the known ones (the
+    results of an earlier assessed period); without it they read known names only.
     """
     if not isinstance(source, str) or not source.strip():
         raise ExpressionError("an expression cannot be empty")
@@ -180,7 +187,7 @@ def compile_expression(
                 "assignment is not allowed (did you mean ==?)", exc.offset
             ) from None
         raise ExpressionError(f"syntax error: {exc.msg}", exc.offset) from None
-    checker = Checker(text, known, hint, classes)
+    checker = Checker(text, known, hint, classes, earlier)
     checker.check(tree.body)
     # ``true``/``false`` are plain names, answered by a fallback after the unit's values.
     body = AliasNames().visit(tree.body)
@@ -189,6 +196,7 @@ def compile_expression(
             checker.names
             | {previous_key(n, k) for n, k in checker.previous}
             | {class_key(n) for n in checker.class_reads}
+            | {at_key(n, p) if n else since_key(p) for n, p in checker.periods}
         )
     )
     plain = body.id if isinstance(body, ast.Name) else None

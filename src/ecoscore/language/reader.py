@@ -66,6 +66,10 @@ class TableReader:
         self.source = source
         self.positions = positions
         self.problems: list[Problem] = []
+        # What previous(…) may read besides the data names: an earlier period's results
+        # (set by the loader once it knows the ids); every expression read, in order.
+        self.earlier: Callable[[str], bool] | None = None
+        self.expressions: list[expr.Expression] = []
 
     # -- problems ------------------------------------------------------------------
     def locate(self, path: Path) -> Location:
@@ -215,9 +219,15 @@ class TableReader:
         return self.label(table, path)
 
     def expression(
-        self, value: Any, path: Path, known: Callable[[str], bool], options: Iterable[str]
+        self,
+        value: Any,
+        path: Path,
+        known: Callable[[str], bool],
+        options: Iterable[str],
+        classes: Callable[[str], bool] | None = None,
     ) -> expr.Expression | None:
-        """A checked expression; a refused one is a problem at its column."""
+        """A checked expression; a refused one is a problem at its column. ``classes``
+        allows ``class_of(…)`` (in summaries)."""
         if value is None:
             return None
         if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
@@ -227,7 +237,15 @@ class TableReader:
             return None
         names = list(options)
         try:
-            return expr.compile_expression(value, known, lambda n: did_you_mean(n, names))
+            e = expr.compile_expression(
+                value,
+                known,
+                lambda n: did_you_mean(n, names),
+                classes=classes,
+                earlier=self.earlier,
+            )
+            self.expressions.append(e)
+            return e
         except expr.ExpressionError as exc:
             where = f" (at column {exc.column} of the expression)" if exc.column else ""
             hint = exc.hint

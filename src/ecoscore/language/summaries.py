@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecoscore import expr, rules
-from ecoscore.language.reader import Path, TableReader, did_you_mean, topological
+from ecoscore.language.reader import Path, TableReader, topological
 from ecoscore.language.rulebook import read_bands
 from ecoscore.model import SUMMARY_AGGREGATES, Attribute, Indicator, Input, SummarySpec
 
@@ -136,18 +136,7 @@ def _expression(
     classes: Callable[[str], bool] | None = None,
 ) -> expr.Expression | None:
     """``TableReader.expression``, with ``class_of(…)`` allowed when ``classes`` is given."""
-    if classes is None:
-        return r.expression(value, path, known, options)
-    if not isinstance(value, str):
-        return r.expression(value, path, known, options)  # reports the wrong type
-    try:
-        return expr.compile_expression(
-            value, known, lambda n: did_you_mean(n, options), classes=classes
-        )
-    except expr.ExpressionError as exc:
-        where = f" (at column {exc.column} of the expression)" if exc.column else ""
-        r.problem(path, f"{exc.message}{where}: {value.strip()!r}", exc.hint)
-        return None
+    return r.expression(value, path, known, options, classes)
 
 
 def _summary_bands(
