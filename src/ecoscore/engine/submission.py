@@ -25,7 +25,7 @@ from ecoscore.language.reader import did_you_mean
 from ecoscore.model import Criteria, Label
 from ecoscore.numbers import parse_decimal
 
-__all__ = ["UNIT_KEYS", "Submission", "as_submission", "read_period"]
+__all__ = ["UNIT_KEYS", "Period", "Submission", "as_submission", "read_period"]
 
 #: Keys that name the unit in a plain record, in the order they are looked for.
 UNIT_KEYS = ("unit", "单位", "id")
@@ -49,6 +49,14 @@ class Submission:
     def where(self, name: str) -> Location:
         """The location of ``name``'s value, or of the row."""
         return self.locations.get(name, self.origin)
+
+
+@attrs.frozen
+class Period:
+    """One period's submissions; ``name`` is the period's name (``None``: none)."""
+
+    name: str | None
+    submissions: tuple[Submission, ...]
 
 
 def as_submission(record: Mapping[str, Any] | Submission, index: int, source: str) -> Submission:

@@ -304,9 +304,10 @@ class Checker:
         if form == "each_previous":
             new: ast.expr = copies[0] if len(copies) == 1 else ast.BoolOp(ast.And(), copies)
         else:
-            counted = [
-                ast.IfExp(c, ast.Constant(Decimal(1)), ast.Constant(Decimal(0))) for c in copies
-            ]
+            # Decimal constants, as the checker makes of every number literal.
+            one = ast.Constant(Decimal(1))  # type: ignore[arg-type]
+            zero = ast.Constant(Decimal(0))  # type: ignore[arg-type]
+            counted = [ast.IfExp(c, one, zero) for c in copies]
             new = counted[0]
             for more in counted[1:]:
                 new = ast.BinOp(new, ast.Add(), more)

@@ -41,7 +41,7 @@ from typing import Any
 
 import attrs
 
-from ecoscore.engine.submission import Submission, read_period
+from ecoscore.engine.submission import Period, Submission, read_period
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.io.cells import parse_number
 from ecoscore.io.columns import (
@@ -61,14 +61,6 @@ from ecoscore.model import Criteria
 __all__ = ["Period", "read_periods", "read_submissions"]
 
 _DIGITS = re.compile(r"(\d+)", re.ASCII)
-
-
-@attrs.frozen
-class Period:
-    """One period's submissions; ``name`` is the period column's text (``None``: none)."""
-
-    name: str | None
-    submissions: tuple[Submission, ...]
 
 
 def read_submissions(

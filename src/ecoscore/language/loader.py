@@ -21,11 +21,13 @@ import tomli
 
 from ecoscore.errors import CriteriaError, Location, Problem
 from ecoscore.language.grades import read_grades, read_rankings
+from ecoscore.language.periods import read_flags, read_periods
 from ecoscore.language.reader import Path, TableReader, did_you_mean, topological
 from ecoscore.language.sourcemap import key_positions
 from ecoscore.language.summaries import read_summaries
 from ecoscore.language.tree import LABEL_KEYS, TreeParts
 from ecoscore.model import (
+    RESULT_NAMES,
     TOTAL,
     Attribute,
     Criteria,
@@ -60,6 +62,8 @@ _TOP_KEYS = (
     "precondition",
     "ranking",
     "summary",
+    "periods",
+    "flag",
 )
 
 
@@ -168,6 +172,15 @@ class _Document(TreeParts):
             for k in ("points", "nodes", "total")
         )
 
+        # previous(…) may read an earlier period's results too: total, grade, units, and
+        # any indicator, node, ranking or flag (their ids are known from the document).
+        results = {*RESULT_NAMES}
+        for table in ("indicator", "node", "ranking", "flag"):
+            if isinstance(doc.get(table), dict):
+                results.update(doc[table])
+        r.earlier = results.__contains__
+        periods = read_periods(r, doc)
+
         self.inputs = self._inputs()
         self.attributes = self._attributes()
         self.units = self._units()
@@ -207,6 +220,25 @@ class _Document(TreeParts):
         summaries = read_summaries(
             r, doc, self.known_after_scoring, self.all_names(), self.attributes, indicators
         )
+        flags = read_flags(r, doc, self.known_after_scoring_or_results, self.all_names())
+        data = set(self.data_names())
+        reads_results = any(
+            name not in data for e in r.expressions for name, _ in e.previous
+        ) or any(name and name not in data for e in r.expressions for name, _ in _at(e))
+        period_reads = frozenset(
+            (name, period) for e in r.expressions for name, period in _at(e, since=True)
+        )
+        if period_reads and periods is None:
+            named = sorted(period for _, period in period_reads)[0]
+            r.problem(
+                ("periods",),
+                f"a rule reads the period {named!r} by name: declare the periods",
+                '[periods] assessed = ["2023", "2024"], baseline = ["2021"]',
+            )
+        elif periods is not None:
+            for _, period in sorted(period_reads):
+                if period not in periods.order:
+                    r.problem(("periods",), f"a rule reads period {period!r}, not declared here")
         if r.problems or ident is None:
             return None
         return Criteria(
@@ -226,6 +258,10 @@ class _Document(TreeParts):
             points_rounding=points_rounding,
             node_rounding=node_rounding,
             total_rounding=total_rounding,
+            periods=periods,
+            flags=flags,
+            reads_results=reads_results,
+            period_reads=period_reads,
         )
 
     # -- names ---------------------------------------------------------------------
@@ -241,6 +277,16 @@ class _Document(TreeParts):
             or name in self.indicators_raw
             or name in self.nodes_raw
             or name == TOTAL
+        )
+
+    def known_after_scoring_or_results(self, name: str) -> bool:
+        """What a flag reads: what grade rules read, and the period's grade, ranks and
+        the number of units."""
+        rankings = self.doc.get("ranking")
+        return (
+            self.known_after_scoring(name)
+            or name in ("grade", "units")
+            or (isinstance(rankings, dict) and name in rankings)
         )
 
     def _check_unique_names(self) -> None:
@@ -356,6 +402,19 @@ class _Document(TreeParts):
         # previous(x) reads last period's x, already known: not an edge of this period.
         deps = {name: sorted(d.expression.names) for name, d in derived.items()}
         return [derived[name] for name in topological(deps, cycle)]
+
+
+def _at(e: Any, *, since: bool = False) -> list[tuple[str, str]]:
+    """The ``at(x, "P")`` lookups of an expression (with ``since``: and its
+    ``periods_since("P")`` ones, as ``("", P)``)."""
+    out: list[tuple[str, str]] = []
+    for key in e.needs:
+        if key.startswith("at(") and key.endswith(")"):
+            name, _, period = key[3:-1].partition(", ")
+            out.append((name, period))
+        elif since and key.startswith("periods_since(") and key.endswith(")"):
+            out.append(("", key[len("periods_since(") : -1]))
+    return out
 
 
 def _looks_numeric(text: str) -> bool:

@@ -95,6 +95,10 @@ class Results:
     cards: Mapping[str, ScoreCard]
     rankings: tuple[Ranking, ...] = ()
     summaries: tuple[Summary, ...] = ()
+    #: The period these results are of (its name in the data or ``[periods]``), and the
+    #: results of the earlier assessed periods, the most recent first.
+    period: str | None = None
+    history: tuple[Results, ...] = ()
 
     def __iter__(self) -> Iterator[ScoreCard]:
         return iter(self.cards.values())

@@ -45,6 +45,10 @@ class ScoreCard:
     grade: str | None = None
     grade_steps: tuple[GradeStep, ...] = ()
     plan: Any = attrs.field(default=None, repr=False, eq=False)
+    #: The ids of the flags that hold for the unit (``[flag.<id>]``), in the criteria's
+    #: order; ``flag_notes`` say why a flag could not be decided.
+    flags: tuple[str, ...] = ()
+    flag_notes: tuple[tuple[str, Label], ...] = ()
 
     @property
     def steps(self) -> tuple[TraceStep, ...]:
