@@ -190,7 +190,7 @@ def _read(args: argparse.Namespace) -> tuple[Criteria, Results]:
         raise DataError(problems)
     current, *earlier = periods
     results = evaluate(
-        criteria, current.submissions, previous=[p.submissions for p in earlier], source=args.data
+        criteria, current.submissions, previous=earlier, source=args.data, period=current.name
     )
     return criteria, results
 

@@ -299,8 +299,7 @@ class _Evaluation:
         for name, period in self.criteria.period_reads:
             back = self.names.index(period) - position if period in self.names else -1
             if not name:
-                since = periods.order.index(here) - periods.order.index(period)
-                env[since_key(period)] = Decimal(since)
+                env[since_key(period)] = Decimal(_since(periods.order, here, period))
             elif back > 0:
                 earlier = past[back - 1].get(unit)
                 env[at_key(name, period)] = None if earlier is None else earlier.get(name)
@@ -351,6 +350,15 @@ class _Evaluation:
             self.failed.add((sub.unit, ident))
 
 
+def _since(order: Sequence[str], here: str | None, base: str) -> int:
+    """How many periods ``here`` is after ``base``: the difference of the years when both
+    are years (2024 is 3 after 2021, whatever is declared between), else of their places
+    in the declared order."""
+    if here is not None and here.isdigit() and base.isdigit():
+        return int(here) - int(base)
+    return order.index(here) - order.index(base)
+
+
 def _period_names(
     criteria: Criteria, given: list[str | None], problems: list[Problem], source: str
 ) -> list[str | None]:
@@ -374,7 +382,11 @@ def _period_names(
             return given
         return [order[len(order) - 1 - k] for k in range(len(given))]
     names = list(given)
-    for k, name in enumerate(names):
+    for k in range(len(names)):
+        if names[k] is None and k and names[k - 1] in order and order.index(names[k - 1]) > 0:
+            # An unnamed file after a named period is the period before it.
+            names[k] = order[order.index(names[k - 1]) - 1]
+        name = names[k]
         if name is None or name not in order:
             what = "a period with no name" if name is None else f"period {name!r}"
             problems.append(

@@ -18,7 +18,7 @@ import attrs
 
 from ecoscore.engine.scope import scope_value
 from ecoscore.errors import Problem
-from ecoscore.expr.expression import EvaluationFailure
+from ecoscore.expr.expression import EvaluationFailure, MissingValue
 from ecoscore.model import Criteria, Label
 from ecoscore.results.assessment import Ranking
 from ecoscore.results.card import ScoreCard
@@ -70,16 +70,17 @@ def flag_all(
             values = {
                 n: scope[n] if n in scope else scope_value(card, scope, n) for n in flag.when.needs
             }
-            missing = [n for n, v in values.items() if v is None]
-            if missing:
+            try:
+                holds = flag.when.evaluate(values)
+            except MissingValue:
+                # Missing only where the evaluation reached a missing value, as for rules.
+                missing = [n for n, v in values.items() if v is None]
                 what = ", ".join(missing)
                 notes.append(
                     (flag.id, Label(f"缺{'、'.join(missing)}，未判断", f"no {what}: not decided"))
                 )
                 scope[flag.id] = None
                 continue
-            try:
-                holds = flag.when.evaluate(values)
             except EvaluationFailure as exc:
                 problems.append(
                     Problem(f"{unit}: flag {flag.id}: {flag.when.source}: {exc.message}")

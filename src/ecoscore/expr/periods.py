@@ -6,7 +6,7 @@ into plain lookups (``Checker`` in ``ecoscore.expr.check``):
 =================================  ===============================================
 ``previous(x)``, ``previous(x, k)``  x one period back, or ``k`` periods back
 ``at(x, "2021")``                  x in the period named ``2021`` (a base year)
-``periods_since("2021")``          how many periods this one is after ``2021``
+``periods_since("2021")``          how many periods this one is after ``2021`` (years)
 ``each_previous(k, test)``         ``test`` held in each of the ``k`` previous periods
 ``count_previous(k, test)``        in how many of the ``k`` previous periods it held
 ``compound_change(x, "2021")``     x's compound change per period since ``2021``, in %
