@@ -382,6 +382,13 @@ def _period_names(
             return given
         return [order[len(order) - 1 - k] for k in range(len(given))]
     names = list(given)
+    first = next(k for k, name in enumerate(names) if name is not None)
+    if names[first] in order:
+        # Unnamed periods before the first named one are the periods after it.
+        at = order.index(names[first])
+        for k in range(first):
+            if at + first - k < len(order):
+                names[k] = order[at + first - k]
     for k in range(len(names)):
         if names[k] is None and k and names[k - 1] in order and order.index(names[k - 1]) > 0:
             # An unnamed file after a named period is the period before it.

@@ -44,7 +44,9 @@ def read_periods(r: TableReader, doc: dict[str, Any]) -> Periods | None:
     assessed, baseline = lists["assessed"], lists["baseline"]
     if "assessed" not in t:
         r.problem(
-            p, "missing key 'assessed'", 'the periods scored, earliest first: ["2023", "2024"]'
+            p,
+            "missing required key 'assessed'",
+            'the periods scored, earliest first: ["2023", "2024"]',
         )
     elif not assessed:
         r.problem((*p, "assessed"), "no period is assessed")
