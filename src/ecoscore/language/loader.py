@@ -20,11 +20,13 @@ import attrs
 import tomli
 
 from ecoscore.errors import CriteriaError, Location, Problem
+from ecoscore.language.bounds import decode_criteria, id_problem, text_problems
 from ecoscore.language.grades import read_grades, read_rankings
 from ecoscore.language.reader import Path, TableReader, did_you_mean, topological
 from ecoscore.language.sourcemap import key_positions
 from ecoscore.language.summaries import read_summaries
 from ecoscore.language.tree import LABEL_KEYS, TreeParts
+from ecoscore.limits import DEFAULT_LIMITS, Limits
 from ecoscore.model import (
     TOTAL,
     Attribute,
@@ -84,29 +86,48 @@ _FULL_WIDTH = {
 }
 
 
-def load(path: str | os.PathLike[str]) -> Criteria:
-    """Load a criteria file; raise ``CriteriaError`` listing every problem in it."""
+def load(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Criteria:
+    """Load a criteria file; raise ``CriteriaError`` listing every problem in it.
+
+    ``limits`` bounds the file and what is in it (``ecoscore.limits``, docs/limits.md).
+    """
     name = os.fspath(path)
     try:
         with open(name, "rb") as f:
-            data = f.read()
+            size = os.fstat(f.fileno()).st_size
+            # One byte past the limit is enough to know the file is too large.
+            data = f.read(limits.criteria_bytes + 1) if size <= limits.criteria_bytes else b""
     except OSError as exc:
         raise CriteriaError(
             [Problem(f"cannot read the criteria file: {exc.strerror}", Location(name))]
         ) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CriteriaError(
-            [Problem(f"not UTF-8 text (byte {exc.start})", Location(name))]
-        ) from None
-    return loads(text, source=name, _sha256=hashlib.sha256(data).hexdigest())
+    text, problems = decode_criteria(data, name, limits, size=size)
+    if text is None:
+        raise CriteriaError(problems)
+    return loads(text, source=name, limits=limits, _sha256=hashlib.sha256(data).hexdigest())
 
 
-def loads(text: str, *, source: str = "<criteria>", _sha256: str | None = None) -> Criteria:
-    """Load criteria from a TOML string; ``source`` names it in messages."""
+def loads(
+    text: str,
+    *,
+    source: str = "<criteria>",
+    limits: Limits = DEFAULT_LIMITS,
+    _sha256: str | None = None,
+) -> Criteria:
+    """Load criteria from a TOML string; ``source`` names it in messages, ``limits``
+    bounds it (``ecoscore.limits``)."""
+    if not isinstance(text, str):
+        raise CriteriaError([Problem("criteria are TOML text (a str)", Location(source))])
+    problems = text_problems(text, source, limits)
+    if problems:
+        raise CriteriaError(problems)
     try:
         doc = tomli.loads(text, parse_float=Decimal)
+    except (RecursionError, MemoryError):
+        # Bounded by text_problems; this guards what its scan might miss.
+        raise CriteriaError(
+            [Problem("the TOML is nested too deeply to read", Location(source, 1, 1))]
+        ) from None
     except tomli.TOMLDecodeError as exc:
         line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         message = getattr(exc, "msg", str(exc))
@@ -128,7 +149,7 @@ def loads(text: str, *, source: str = "<criteria>", _sha256: str | None = None) 
             [Problem(f"TOML syntax: {message}", Location(source, line, col), hint)]
         ) from None
     positions = key_positions(text)
-    r = TableReader(source, positions)
+    r = TableReader(source, positions, limits)
     criteria = _Document(r, doc).read()
     if r.problems or criteria is None:
         raise CriteriaError(sorted(r.problems, key=_order))
@@ -174,6 +195,16 @@ class _Document(TreeParts):
         self.derived = self._derived()
         self.nodes_raw = r.table(doc.get("node", {}), ("node",))
         self.indicators_raw = r.table(doc.get("indicator", {}), ("indicator",))
+        for table, raw in (("indicator", self.indicators_raw), ("node", self.nodes_raw)):
+            if len(raw) > r.limits.indicators:
+                r.problem(
+                    (table,),
+                    f"{len(raw):,} [{table}] tables, "
+                    f"more than the limit of {r.limits.indicators:,}",
+                    "see docs/limits.md: Limits(indicators=…) raises it",
+                )
+        if r.problems and len(self.indicators_raw) + len(self.nodes_raw) > r.limits.indicators:
+            return None
         self._check_unique_names()
         indicators = self._indicators()
         # An indicator that did not load was reported; its parent's checks would only echo it.
@@ -253,6 +284,10 @@ class _Document(TreeParts):
             ("node", self.nodes_raw),
         ):
             for name in names:
+                wrong = id_problem(name)
+                if wrong is not None:
+                    self.r.problem((table, name), *wrong)
+                    continue
                 if name == TOTAL:
                     self.r.problem((table, name), f"{TOTAL!r} is the name of the tree's root")
                 elif name in seen and table == "indicator" and seen[name] in ("inputs", "derived"):
@@ -285,6 +320,13 @@ class _Document(TreeParts):
                     bounds.append(v)
                 else:
                     bounds.append(None if v is None else r.number(v, (*p, key)))
+            low, high = bounds
+            if isinstance(low, Decimal) and isinstance(high, Decimal) and low > high:
+                r.problem(
+                    (*p, "max"),
+                    f"max {high} is below min {low}: no figure could be accepted",
+                    "swap them",
+                )
             values = tuple(str(v) for v in r.array(t.get("values", []), (*p, "values")))
             integer = r.boolean(t.get("integer", False), (*p, "integer"))
             unit = r.string(t["unit"], (*p, "unit")) if "unit" in t else None

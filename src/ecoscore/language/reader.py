@@ -13,13 +13,16 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ecoscore import expr
 from ecoscore.errors import Location, Problem
 from ecoscore.language.sourcemap import path_text
+from ecoscore.limits import DEFAULT_LIMITS, Limits
 from ecoscore.model import Label
 from ecoscore.numbers import Rounding, parse_decimal, parse_rounding
 
-__all__ = ["Path", "TableReader", "did_you_mean", "topological"]
+__all__ = ["Path", "TableReader", "did_you_mean", "shown_expression", "topological"]
 
 Path = tuple[str | int, ...]
 
@@ -62,9 +65,15 @@ def did_you_mean(name: str, options: Iterable[str]) -> str | None:
 class TableReader:
     """Typed, located access to a parsed TOML document; problems are collected."""
 
-    def __init__(self, source: str, positions: Mapping[str, tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        source: str,
+        positions: Mapping[str, tuple[int, int]],
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
         self.source = source
         self.positions = positions
+        self.limits = limits
         self.problems: list[Problem] = []
 
     # -- problems ------------------------------------------------------------------
@@ -103,7 +112,11 @@ class TableReader:
     def required(self, table: Mapping[str, Any], key: str, path: Path) -> Any:
         """``table[key]``, or a problem naming the missing key."""
         if key not in table:
-            self.problem(path, f"missing required key {key!r}")
+            location = self.locate(path)
+            if location.line is None and len(path) <= 1:
+                # A top-level key: the document itself is the table it belongs to.
+                location = attrs.evolve(location, line=1, column=1)
+            self.problems.append(Problem(f"missing required key {key!r}", location))
             return None
         return table[key]
 
@@ -227,12 +240,20 @@ class TableReader:
             return None
         names = list(options)
         try:
-            return expr.compile_expression(value, known, lambda n: did_you_mean(n, names))
+            return expr.compile_expression(
+                value, known, lambda n: did_you_mean(n, names), limits=self.limits
+            )
         except expr.ExpressionError as exc:
             where = f" (at column {exc.column} of the expression)" if exc.column else ""
             hint = exc.hint
-            self.problem(path, f"{exc.message}{where}: {value.strip()!r}", hint)
+            self.problem(path, f"{exc.message}{where}: {shown_expression(value)}", hint)
             return None
+
+
+def shown_expression(text: str) -> str:
+    """An expression as a message quotes it: in quotes, cut short past 80 characters."""
+    text = text.strip()
+    return repr(text) if len(text) <= 80 else repr(text[:77]) + "…"
 
 
 def _kind(value: Any) -> str:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecoscore import expr, rules
-from ecoscore.language.reader import Path, TableReader, did_you_mean, topological
+from ecoscore.language.reader import Path, TableReader, did_you_mean, shown_expression, topological
 from ecoscore.language.rulebook import read_bands
 from ecoscore.model import SUMMARY_AGGREGATES, Attribute, Indicator, Input, SummarySpec
 
@@ -142,11 +142,11 @@ def _expression(
         return r.expression(value, path, known, options)  # reports the wrong type
     try:
         return expr.compile_expression(
-            value, known, lambda n: did_you_mean(n, options), classes=classes
+            value, known, lambda n: did_you_mean(n, options), classes=classes, limits=r.limits
         )
     except expr.ExpressionError as exc:
         where = f" (at column {exc.column} of the expression)" if exc.column else ""
-        r.problem(path, f"{exc.message}{where}: {value.strip()!r}", exc.hint)
+        r.problem(path, f"{exc.message}{where}: {shown_expression(value)}", exc.hint)
         return None
 
 
