@@ -13,11 +13,11 @@ here is checked where the input is read, before the work it bounds:
                                         at most ``MAX_EXPRESSION_DEPTH`` (200)
 ``tree_depth``          32              levels of the indicator tree below the total
 ``indicators``          5,000           indicators, and nodes, in one criteria file
-``table_bytes``         100 MiB         a data file on disk (a workbook: compressed)
-``workbook_bytes``      100 MiB         a workbook's parts, uncompressed, as its zip
+``table_bytes``         50 MiB          a data file on disk (a workbook: compressed)
+``workbook_bytes``      50 MiB          a workbook's parts, uncompressed, as its zip
                                         directory declares them
-``rows``                200,000         rows of a data table (a sheet's declared rows)
-``cells``               2,000,000       cells of a data table (rows × columns)
+``rows``                100,000         rows of a data table (a sheet's declared rows)
+``cells``               500,000         cells of a data table (rows × columns)
 ======================  ==============  ================================================
 
 A caller changes a bound by passing its own ``Limits`` (``attrs.evolve(Limits(),
@@ -60,10 +60,10 @@ class Limits:
     expression_depth: int = attrs.field(default=100, validator=_expression_depth)
     tree_depth: int = attrs.field(default=32, validator=_positive)
     indicators: int = attrs.field(default=5_000, validator=_positive)
-    table_bytes: int = attrs.field(default=100 * _MiB, validator=_positive)
-    workbook_bytes: int = attrs.field(default=100 * _MiB, validator=_positive)
-    rows: int = attrs.field(default=200_000, validator=_positive)
-    cells: int = attrs.field(default=2_000_000, validator=_positive)
+    table_bytes: int = attrs.field(default=50 * _MiB, validator=_positive)
+    workbook_bytes: int = attrs.field(default=50 * _MiB, validator=_positive)
+    rows: int = attrs.field(default=100_000, validator=_positive)
+    cells: int = attrs.field(default=500_000, validator=_positive)
 
 
 #: The bounds used when a caller passes none.

@@ -46,6 +46,12 @@ def read_json(source: str, text: str) -> Table:
     except json.JSONDecodeError as error:
         location = Location(file=source, line=error.lineno, column=error.colno)
         raise file_error(f"not valid JSON: {error.msg}", location) from None
+    except RecursionError:
+        # Python's json recurses on nesting; a table of rows nests two levels.
+        raise file_error(
+            "arrays or objects nested too deeply: a table is a list of rows, each an object",
+            Location(file=source),
+        ) from None
     problems: list[Problem] = []
     prefix = ""
     items = document
