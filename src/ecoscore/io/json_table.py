@@ -98,8 +98,6 @@ def read_json(source: str, text: str) -> Table:
                 header.setdefault(name, Cell(name, location))
                 record[name] = _json_cell(value, location, problems)
         records.append((index, record))
-    if problems:
-        raise DataError(problems)
     return Table(
         source=source,
         header=tuple(header.values()),
@@ -112,6 +110,7 @@ def read_json(source: str, text: str) -> Table:
             )
             for index, record in records
         ),
+        problems=tuple(problems),
     )
 
 

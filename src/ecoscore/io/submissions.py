@@ -119,7 +119,8 @@ class _Reader:
         self.table = table
         self.criteria = criteria
         self.strict = strict
-        self.problems: list[Problem] = []
+        # A table read with keep_going carries its cells' and rows' problems.
+        self.problems: list[Problem] = list(table.problems)
         self.columns = ColumnIndex(criteria)
         self.units = UnitIndex(criteria)
         self.unknown: set[str] = set()

@@ -75,13 +75,17 @@ def read_table(
     sheet: str | None = None,
     encoding: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    keep_going: bool = False,
 ) -> Table:
     """Read a ``.csv``, ``.xlsx`` or ``.json`` file into a ``Table``; raise ``DataError``.
 
     ``sheet`` names the XLSX worksheet to read (default: the first); ``encoding`` is the
     text encoding of a CSV or JSON file (default: detected). Each is ignored for the other
     kinds of file. ``limits`` bounds the file's size, a workbook's uncompressed size, and
-    the rows and cells read (``ecoscore.limits``, docs/limits.md).
+    the rows and cells read (``ecoscore.limits``, docs/limits.md). ``keep_going`` returns
+    the problems of cells and rows (a bad cell, a ragged row) on ``Table.problems`` instead
+    of raising them, so that a caller may leave those rows out; those of the whole file
+    (unreadable, too large, empty) are raised whatever it says.
     """
     source = os.fspath(path)
     suffix = Path(source).suffix.lower()
@@ -98,7 +102,7 @@ def read_table(
         )
     data = _read_bytes(source, limits)
     if suffix == ".xlsx":
-        return _read_xlsx(source, data, sheet, limits)
+        return _kept(_read_xlsx(source, data, sheet, limits), keep_going)
     if data.startswith(_ZIP_MAGIC):
         raise file_error(
             f"this is a workbook or another zip file, not {suffix} text",
@@ -107,8 +111,15 @@ def read_table(
         )
     text = _decode(source, data, encoding)
     if suffix == ".csv":
-        return _read_csv(source, text, limits)
-    return read_json(source, text)
+        return _kept(_read_csv(source, text, limits), keep_going)
+    return _kept(read_json(source, text), keep_going)
+
+
+def _kept(table: Table, keep_going: bool) -> Table:
+    """The table, or its problems raised when the caller does not keep going."""
+    if table.problems and not keep_going:
+        raise DataError(table.problems)
+    return table
 
 
 def _read_bytes(source: str, limits: Limits) -> bytes:
@@ -590,12 +601,11 @@ def _build(source: str, grid: list[list[Cell]], problems: list[Problem]) -> Tabl
             continue
         first[head.text] = head
         kept.append(column)
-    if problems:
-        raise DataError(problems)
     return Table(
         source=source,
         header=tuple(header[column] for column in kept),
         rows=tuple(tuple(data_cell(row[column]) for column in kept) for row in data),
+        problems=tuple(problems),
     )
 
 
