@@ -204,3 +204,42 @@ def test_a_gbk_file_is_named_as_gbk(tmp_path: Path) -> None:
     path.write_bytes('title = "赣州市生态环境局"'.encode("gbk"))
     with pytest.raises(CriteriaError, match=r"it reads as GBK \(GB18030\): save the file as UTF-8"):
         ecoscore.load(path)
+
+
+def test_a_long_chain_of_derived_values_is_refused_at_load() -> None:
+    """3,000 derived values each reading the one before are refused at the first one past
+    tree_depth (the dependency walk is a loop: it was a RecursionError); 30 score."""
+    chain = "".join(f'd{i} = "d{i - 1} + 1"\n' for i in range(1, 3000))
+    text = (
+        HEAD + '[derived]\nd0 = "x"\n' + chain + '[indicator.a]\npoints = 10\nformula = "d2999"\n'
+    )
+    (problem,) = problems(text)
+    assert "c.toml:39:1: derived.d32: derived values read one another more than 32 deep" in (
+        problem
+    )
+    short = "".join(f'd{i} = "d{i - 1} + 1"\n' for i in range(1, 30))
+    text = HEAD + '[derived]\nd0 = "x"\n' + short + '[indicator.a]\npoints = 10\nformula = "d29"\n'
+    results = ecoscore.evaluate(ecoscore.loads(text), [{"unit": "A", "x": "1"}])
+    assert Decimal(30) == results["A"].indicators["a"].value
+
+
+def test_a_long_cycle_of_derived_values_is_reported() -> None:
+    """A cycle through 3,000 derived values is one located problem, not a RecursionError."""
+    ring = "".join(f'd{i} = "d{(i + 1) % 3000} + 1"\n' for i in range(3000))
+    found = problems(HEAD + "[derived]\n" + ring + '[indicator.a]\npoints = 10\nformula = "d0"\n')
+    assert 1 == len(found)
+    assert "derived values form a cycle: d0 → d1 → d2" in found[0]
+
+
+def test_a_long_chain_of_summaries_is_refused() -> None:
+    """Summaries reading summaries more than tree_depth deep are refused at load (the
+    engine works them out recursively)."""
+    first = '[summary.s0]\naggregate = "count"\n'
+    chain = "".join(
+        f'[summary.s{i}]\naggregate = "formula"\nformula = "s{i - 1} + 1"\n' for i in range(1, 40)
+    )
+    text = HEAD + "[indicator.x]\npoints = 10\ntarget = {at_least = 1}\n" + first + chain
+    found = problems(text)
+    assert ["summary.s32.formula: summaries read one another more than 32 deep here"] == [
+        p.split(": ", 1)[1].split(" (")[0] for p in found
+    ]

@@ -392,12 +392,29 @@ class _Document(TreeParts):
         return self._topological(read)
 
     def _topological(self, derived: Mapping[str, Derived]) -> list[Derived]:
+        cycles: list[str] = []
+
         def cycle(name: str, path: list[str]) -> None:
+            cycles.append(name)
             self.r.problem(("derived", name), "derived values form a cycle: " + " → ".join(path))
 
         # previous(x) reads last period's x, already known: not an edge of this period.
         deps = {name: sorted(d.expression.names) for name, d in derived.items()}
-        return [derived[name] for name in topological(deps, cycle)]
+        order = topological(deps, cycle)
+        # The engine follows a derived value back to what it reads, recursively (to trace
+        # it, to name what is missing): a chain of them is bounded as the tree is.
+        limit = self.r.limits.tree_depth
+        depth: dict[str, int] = {}
+        for name in [] if cycles else order:
+            depth[name] = 1 + max((depth[d] for d in deps[name] if d in depth), default=0)
+            if depth[name] > limit:
+                self.r.problem(
+                    ("derived", name),
+                    f"derived values read one another more than {limit} deep here",
+                    "see docs/limits.md: Limits(tree_depth=…) raises it",
+                )
+                break
+        return [derived[name] for name in order]
 
 
 def _looks_numeric(text: str) -> bool:

@@ -37,22 +37,30 @@ def topological(
     """
     order: list[str] = []
     state: dict[str, int] = {}  # 1: on the current path, 2: done
-
-    def visit(name: str, trail: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            on_cycle(name, [*trail[trail.index(name) :], name])
-            return
-        state[name] = 1
-        for dep in deps[name]:
-            if dep in deps:
-                visit(dep, [*trail, name])
-        state[name] = 2
-        order.append(name)
-
-    for name in deps:
-        visit(name, [])
+    # A depth-first walk with its own stack: a chain of thousands of derived values is
+    # as safe as a short one (a recursive walk would exhaust Python's stack).
+    for root in deps:
+        if state.get(root) == 2:
+            continue
+        state[root] = 1
+        trail = [root]
+        pending = [iter(deps[root])]
+        while pending:
+            for dep in pending[-1]:
+                if dep not in deps or state.get(dep) == 2:
+                    continue
+                if state.get(dep) == 1:
+                    on_cycle(dep, [*trail[trail.index(dep) :], dep])
+                    continue
+                state[dep] = 1
+                trail.append(dep)
+                pending.append(iter(deps[dep]))
+                break
+            else:
+                pending.pop()
+                done = trail.pop()
+                state[done] = 2
+                order.append(done)
     return order
 
 
