@@ -198,3 +198,10 @@ def test_score_on_a_zip_bomb_ends_fast_and_small(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert elapsed < 30
     assert peak_kb < 1_000_000
+
+
+def test_a_device_named_csv_is_read_only_up_to_the_limit() -> None:
+    """/dev/zero behind a .csv name is refused after reading one byte past the limit."""
+    Path("zero.csv").symlink_to("/dev/zero")
+    with pytest.raises(DataError, match="more than the limit of 1,000 bytes"):
+        read_table("zero.csv", limits=attrs.evolve(Limits(), table_bytes=1000))

@@ -243,3 +243,28 @@ def test_a_long_chain_of_summaries_is_refused() -> None:
     assert ["summary.s32.formula: summaries read one another more than 32 deep here"] == [
         p.split(": ", 1)[1].split(" (")[0] for p in found
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "a" + ".a" * 40 + " = 1",  # a dotted key
+        "[" + ".".join(["a"] * 40) + "]",  # a table header
+        "b = {" + "a." * 40 + "a = 1}",  # an inline table's dotted key
+        "a" + ".a" * 5000 + " = 1",  # deep enough for tomli's RecursionError
+    ],
+)
+def test_dotted_keys_nested_too_deep_are_located(line: str) -> None:
+    """Keys with too many dotted parts nest as deep as brackets do: refused at their line."""
+    (problem,) = problems(HEAD + line + "\n")
+    assert problem.startswith("c.toml:6:")
+    assert "keys or tables nested more than 32 deep" in problem
+
+
+def test_an_integer_too_long_for_python_is_located() -> None:
+    """A 10,000-digit integer (Python refuses to read it) is a problem at its column."""
+    text = HEAD + "[indicator.x]\npoints = 1" + "0" * 10_000 + "\ntarget = {at_least = 1}\n"
+    assert [
+        "c.toml:7:10: a whole number too long to read (more than 4,000 digits)"
+        " (a figure or a bound has at most 34 significant digits)"
+    ] == problems(text)

@@ -124,9 +124,19 @@ def _kept(table: Table, keep_going: bool) -> Table:
 
 def _read_bytes(source: str, limits: Limits) -> bytes:
     # The whole file is read at once: submissions are small, and openpyxl then holds no
-    # handle on the file, so nothing can keep it open or write to it.
+    # handle on the file, so nothing can keep it open or write to it. At most one byte
+    # past the limit is read, so a device or a pipe named .csv cannot fill the memory.
     try:
-        size = Path(source).stat().st_size
+        with Path(source).open("rb") as f:
+            data = f.read(limits.table_bytes + 1)
+            size = max(len(data), os.fstat(f.fileno()).st_size)
+    except FileNotFoundError:
+        message = "no such file"
+    except IsADirectoryError:
+        message = "is a directory, not a file"
+    except OSError as error:
+        message = f"cannot read the file: {error.strerror or error}"
+    else:
         if size > limits.table_bytes:
             raise file_error(
                 f"the file is {size_text(size)}, more than the limit of "
@@ -134,13 +144,7 @@ def _read_bytes(source: str, limits: Limits) -> bytes:
                 Location(file=source),
                 hint="see docs/limits.md: Limits(table_bytes=…) raises it",
             )
-        return Path(source).read_bytes()
-    except FileNotFoundError:
-        message = "no such file"
-    except IsADirectoryError:
-        message = "is a directory, not a file"
-    except OSError as error:
-        message = f"cannot read the file: {error.strerror or error}"
+        return data
     raise file_error(message, Location(file=source))
 
 

@@ -17,7 +17,7 @@ import unicodedata
 from ecoscore.errors import Location, Problem
 from ecoscore.limits import Limits, size_text
 
-__all__ = ["decode_criteria", "id_problem", "text_problems"]
+__all__ = ["decode_criteria", "id_problem", "nesting_problem", "parser_failure", "text_problems"]
 
 # A TOML string, comment or bracket: what the nesting scan needs to tell apart.
 _TOKEN = re.compile(
@@ -98,17 +98,66 @@ def text_problems(text: str, source: str, limits: Limits) -> list[Problem]:
         if bracket in "[{":
             depth += 1
             if depth > limits.toml_depth:
-                line = text.count("\n", 0, match.start()) + 1
-                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
                 return [
                     Problem(
                         f"arrays or tables nested more than {limits.toml_depth} deep",
-                        Location(source, line, column),
+                        _at(text, match.start(), source),
                     )
                 ]
         elif bracket in "]}":
             depth = max(0, depth - 1)
     return []
+
+
+_LONG_INTEGER = re.compile(r"(?<![\w.])[+-]?\d[\d_]{4000,}")
+# A key of many dotted parts (a.b.c.d.e.f.g.h.i); a number has one dot at most.
+_DOTTED = re.compile(r"(?:[\w-]+[ \t]*\.[ \t]*){8,}[\w-]+")
+
+
+def nesting_problem(
+    document: dict[str, object], text: str, source: str, limits: Limits
+) -> Problem | None:
+    """A problem when the parsed document nests tables and arrays deeper than
+    ``limits.toml_depth`` (dotted keys nest without a bracket: ``a.b.c = 1``)."""
+    stack: list[tuple[object, int]] = [(document, 0)]
+    while stack:
+        value, level = stack.pop()
+        if level > limits.toml_depth:
+            return _too_nested(text, source, limits)
+        if isinstance(value, dict):
+            stack.extend((child, level + 1) for child in value.values())
+        elif isinstance(value, list):
+            stack.extend((child, level + 1) for child in value)
+    return None
+
+
+def _too_nested(text: str, source: str, limits: Limits) -> Problem:
+    deepest = max(_DOTTED.finditer(text), key=lambda m: m.group().count("."), default=None)
+    where = Location(source, 1, 1) if deepest is None else _at(text, deepest.start(), source)
+    return Problem(
+        f"keys or tables nested more than {limits.toml_depth} deep (a.b.c … with too many parts)",
+        where,
+    )
+
+
+def parser_failure(text: str, source: str, error: Exception, limits: Limits) -> Problem:
+    """The problem behind an exception tomli is not meant to raise, located where the
+    text shows its cause: an integer too long for Python to read (``ValueError``), or
+    keys dotted more deeply than tomli's recursion allows (``RecursionError``)."""
+    if isinstance(error, ValueError):
+        found = _LONG_INTEGER.search(text)
+        where = Location(source, 1, 1) if found is None else _at(text, found.start(), source)
+        return Problem(
+            "a whole number too long to read (more than 4,000 digits)",
+            where,
+            "a figure or a bound has at most 34 significant digits",
+        )
+    return _too_nested(text, source, limits)
+
+
+def _at(text: str, offset: int, source: str) -> Location:
+    line = text.count("\n", 0, offset) + 1
+    return Location(source, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def id_problem(name: str) -> tuple[str, str | None] | None:

@@ -20,7 +20,13 @@ import attrs
 import tomli
 
 from ecoscore.errors import CriteriaError, Location, Problem
-from ecoscore.language.bounds import decode_criteria, id_problem, text_problems
+from ecoscore.language.bounds import (
+    decode_criteria,
+    id_problem,
+    nesting_problem,
+    parser_failure,
+    text_problems,
+)
 from ecoscore.language.grades import read_grades, read_rankings
 from ecoscore.language.reader import Path, TableReader, did_you_mean, topological
 from ecoscore.language.sourcemap import key_positions
@@ -123,31 +129,15 @@ def loads(
         raise CriteriaError(problems)
     try:
         doc = tomli.loads(text, parse_float=Decimal)
-    except (RecursionError, MemoryError):
-        # Bounded by text_problems; this guards what its scan might miss.
-        raise CriteriaError(
-            [Problem("the TOML is nested too deeply to read", Location(source, 1, 1))]
-        ) from None
     except tomli.TOMLDecodeError as exc:
-        line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-        message = getattr(exc, "msg", str(exc))
-        pos = getattr(exc, "pos", None)
-        hint = None
-        if isinstance(pos, int) and pos < len(text) and ord(text[pos]) > 127:
-            # A Chinese key or text written bare: TOML bare keys are ASCII only.
-            word = re.match(r"[^\s=.,\[\]{}\"']*", text[pos:])
-            quoted = f'"{(word.group() if word else "") or text[pos]}"'
-            if text[pos] in _FULL_WIDTH:
-                hint = f"full-width {text[pos]!r}: use the ASCII {_FULL_WIDTH[text[pos]]!r}"
-            elif text[pos].isspace():
-                hint = f"a space that is not ASCII (U+{ord(text[pos]):04X}) outside quotes"
-            elif message == "Invalid value":
-                hint = f"text goes in quotes: {quoted}"
-            else:
-                hint = f"TOML bare keys are ASCII: write {quoted} in quotes"
-        raise CriteriaError(
-            [Problem(f"TOML syntax: {message}", Location(source, line, col), hint)]
-        ) from None
+        raise _syntax_error(text, source, exc) from None
+    except (RecursionError, MemoryError, ValueError) as exc:
+        # Keys dotted thousands deep (tomli recurses on them), or an integer of thousands
+        # of digits (Python refuses to read it): located where the text shows the cause.
+        raise CriteriaError([parser_failure(text, source, exc, limits)]) from None
+    too_deep = nesting_problem(doc, text, source, limits)
+    if too_deep is not None:
+        raise CriteriaError([too_deep])
     positions = key_positions(text)
     r = TableReader(source, positions, limits)
     criteria = _Document(r, doc).read()
@@ -156,6 +146,27 @@ def loads(
     if _sha256 is None:
         _sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return attrs.evolve(criteria, sha256=_sha256, path=source, positions=positions)
+
+
+def _syntax_error(text: str, source: str, exc: tomli.TOMLDecodeError) -> CriteriaError:
+    """tomli's syntax error, located, with a hint for what Chinese input methods type."""
+    line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    message = getattr(exc, "msg", str(exc))
+    pos = getattr(exc, "pos", None)
+    hint = None
+    if isinstance(pos, int) and pos < len(text) and ord(text[pos]) > 127:
+        # A Chinese key or text written bare: TOML bare keys are ASCII only.
+        word = re.match(r"[^\s=.,\[\]{}\"']*", text[pos:])
+        quoted = f'"{(word.group() if word else "") or text[pos]}"'
+        if text[pos] in _FULL_WIDTH:
+            hint = f"full-width {text[pos]!r}: use the ASCII {_FULL_WIDTH[text[pos]]!r}"
+        elif text[pos].isspace():
+            hint = f"a space that is not ASCII (U+{ord(text[pos]):04X}) outside quotes"
+        elif message == "Invalid value":
+            hint = f"text goes in quotes: {quoted}"
+        else:
+            hint = f"TOML bare keys are ASCII: write {quoted} in quotes"
+    return CriteriaError([Problem(f"TOML syntax: {message}", Location(source, line, col), hint)])
 
 
 def _order(p: Problem) -> tuple[int, int]:
