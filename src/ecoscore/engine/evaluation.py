@@ -245,7 +245,7 @@ class _Evaluation:
         if len(self.problems) > problems_before:
             raise EvaluationError(self.problems)
         name = self.names[position]
-        return Results(c, cards, rankings, summaries, name, history), envs_of
+        return Results(c, cards, rankings, summaries, period=name, history=history), envs_of
 
     def _measure(self, ind: Indicator, envs: Sequence[Mapping[str, Any]]) -> list[Any]:
         """The indicator's measured value for every unit: a ``Missing`` where it has none,

@@ -18,7 +18,15 @@ from ecoscore import numbers
 from ecoscore.expr.ops import FUNCTIONS, MAX_EXPONENT, OPERATORS
 from ecoscore.expr.periods import PERIOD_FORMS, TREND_FUNCTIONS, at_key, since_key
 
-__all__ = ["AliasNames", "Checker", "ExpressionError", "class_key", "previous_key"]
+__all__ = [
+    "AliasNames",
+    "Checker",
+    "ExpressionError",
+    "check_nesting",
+    "check_size",
+    "class_key",
+    "previous_key",
+]
 
 
 class ExpressionError(ValueError):
@@ -29,6 +37,54 @@ class ExpressionError(ValueError):
         self.message = message
         self.column = column
         self.hint = hint
+
+
+def check_size(text: str, length: int, depth: int) -> None:
+    """Refuse, before parsing, a text longer than ``length`` characters or with brackets
+    nested deeper than ``depth``: Python's parser needs memory and stack in proportion to
+    both, and fails with MemoryError or RecursionError on a few kilobytes of ``-`` or ``(``."""
+    if len(text) > length:
+        raise ExpressionError(
+            f"an expression of {len(text):,} characters is too long (at most {length:,})",
+            hint="split it into derived values",
+        )
+    level = 0
+    quote = ""
+    for column, char in enumerate(text, start=1):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            level += 1
+            if level > depth:
+                raise ExpressionError(
+                    f"brackets nested more than {depth} deep",
+                    column,
+                    "split it into derived values",
+                )
+        elif char in ")]}":
+            level -= 1
+
+
+def check_nesting(tree: ast.AST, depth: int) -> None:
+    """Refuse a parsed tree deeper than ``depth`` (``a + b + c`` is 3 deep), so that the
+    checks and the evaluation, which recurse, never run out of stack. The walk is a loop."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > depth:
+            column = getattr(node, "col_offset", None)
+            raise ExpressionError(
+                f"the expression nests more than {depth} operations deep",
+                None if column is None else column + 1,
+                "split it into derived values, or sum the items in a node",
+            )
+        stack.extend(
+            (child, level + 1)
+            for child in ast.iter_child_nodes(node)
+            if isinstance(child, ast.expr)
+        )
 
 
 _ALLOWED_NODES = (

@@ -111,7 +111,8 @@ class _Reader:
         self.table = table
         self.criteria = criteria
         self.strict = strict
-        self.problems: list[Problem] = []
+        # A table read with keep_going carries its cells' and rows' problems.
+        self.problems: list[Problem] = list(table.problems)
         self.columns = ColumnIndex(criteria)
         self.units = UnitIndex(criteria)
         self.unknown: set[str] = set()
@@ -127,10 +128,15 @@ class _Reader:
         unit_col = unit_column(table, skip=[i for i, ids in matched.items() if ids])
         if unit_col is None:
             self.problems.append(
+                Problem("no unit column (没有单位列)", where, _unit_column_hint(table))
+            )
+            raise DataError(self.problems)
+        if self.strict and not any(c.text is not None for row in table.rows for c in row):
+            # Scored, it would be an empty result, written without a word.
+            self.problems.append(
                 Problem(
-                    "no unit column (没有单位列)",
+                    "the file has a header and no rows under it: no unit to score (没有数据行)",
                     where,
-                    "name one column unit or 单位 (or 地区, 县(市、区), name)",
                 )
             )
             raise DataError(self.problems)
@@ -341,6 +347,20 @@ class _Reader:
         if not periods:
             periods.append(Period(None, ()))
         return tuple(periods)
+
+
+def _unit_column_hint(table: Table) -> str:
+    """Advice for a table with no unit column; it names the delimiter when the header is
+    one cell holding another delimiter (a file split on ';' or tabs, read as one column)."""
+    if len(table.header) == 1:
+        text = table.header[0].text or ""
+        for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if delimiter in text:
+                return (
+                    f"the header is one cell, {text[:40]!r}: the file seems split by {name}, "
+                    "not commas; save it as CSV with commas"
+                )
+    return "name one column unit or 单位 (or 地区, 县(市、区), name)"
 
 
 def _natural(name: str | None) -> tuple[tuple[int, Decimal | str], ...]:

@@ -168,10 +168,27 @@ def _check_formulas(r: TableReader, specs: Mapping[str, SummarySpec]) -> None:
                 "a formula combines figures of the same groups: give both the same group_by",
             )
 
+    cycles: list[str] = []
+
     def cycle(name: str, path: list[str]) -> None:
+        cycles.append(name)
         r.problem(("summary", name, "formula"), "summaries form a cycle: " + " → ".join(path))
 
-    topological({name: spec.reads for name, spec in specs.items()}, cycle)
+    order = topological({name: spec.reads for name, spec in specs.items()}, cycle)
+    if cycles:
+        return
+    # The engine works a summary out after those it reads, recursively: a chain of them is
+    # bounded as the tree is (Limits.tree_depth).
+    depth: dict[str, int] = {}
+    for name in order:
+        depth[name] = 1 + max((depth[d] for d in specs[name].reads if d in depth), default=0)
+        if depth[name] > r.limits.tree_depth:
+            r.problem(
+                ("summary", name, "formula"),
+                f"summaries read one another more than {r.limits.tree_depth} deep here",
+                "see docs/limits.md: Limits(tree_depth=…) raises it",
+            )
+            return
 
 
 def _grouping(group_by: str | None) -> str:

@@ -69,6 +69,7 @@ from ecoscore.report.common import (
     value_text,
     word,
 )
+from ecoscore.report.left_out import left_out_count, left_out_rows
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
 
@@ -164,8 +165,21 @@ def write_xlsx(results: Results, path: str | os.PathLike[str], lang: str = "zh")
     _ranking_sheet(results, ranking, lang)
     _scores_sheet(results, wb.create_sheet("得分" if lang == "zh" else "Scores"), lang)
     _trace_sheet(results, wb.create_sheet("过程" if lang == "zh" else "Trace"), lang)
+    _left_out_sheet(results, wb, lang)
     with atomic_path(path) as temporary:
         wb.save(temporary)
+
+
+def _left_out_sheet(results: Results, wb: Workbook, lang: str) -> None:
+    """A sheet of the units left out (``--keep-going``), a row per located reason."""
+    if not results.left_out:
+        return
+    ws = wb.create_sheet("未评分" if lang == "zh" else "Left out")
+    _set(ws, 1, 1, left_out_count(results, lang))
+    _header(ws, 2, [word("unit", lang), "原因" if lang == "zh" else "reason"])
+    for row, (unit, reason) in enumerate(left_out_rows(results), start=3):
+        _set(ws, row, 1, unit)
+        _set(ws, row, 2, reason)
 
 
 def _ranking_sheet(results: Results, ws: Worksheet, lang: str) -> None:

@@ -13,6 +13,7 @@ import attrs
 
 from ecoscore.model import Criteria, Label
 from ecoscore.results.card import ScoreCard
+from ecoscore.results.left_out import LeftOut
 
 __all__ = ["RankEntry", "Ranking", "Results", "Summary", "SummaryFigure"]
 
@@ -89,12 +90,14 @@ class Summary:
 @attrs.frozen
 class Results:
     """An evaluation: the criteria, a score card per unit (sorted by unit id), rankings,
-    and the summaries over the units."""
+    and the summaries over the units. ``left_out`` lists the units a run that kept going
+    (``ecoscore.engine.partial``) left out, with why; the rest rank among themselves."""
 
     criteria: Criteria
     cards: Mapping[str, ScoreCard]
     rankings: tuple[Ranking, ...] = ()
     summaries: tuple[Summary, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
     #: The period these results are of (its name in the data or ``[periods]``), and the
     #: results of the earlier assessed periods, the most recent first.
     period: str | None = None

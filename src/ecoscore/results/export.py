@@ -126,9 +126,10 @@ def _card(results: Results, card: ScoreCard) -> dict[str, Any]:
 
 
 def results_to_dict(results: Results) -> dict[str, Any]:
-    """The results as plain JSON-ready data (numbers as exact decimal strings)."""
+    """The results as plain JSON-ready data (numbers as exact decimal strings); a run that
+    kept going past some units adds ``left_out``, each unit with its located reasons."""
     c = results.criteria
-    return {
+    document = {
         "format": FORMAT,
         "criteria": {
             "id": c.id,
@@ -173,6 +174,19 @@ def results_to_dict(results: Results) -> dict[str, Any]:
             }
             for s in results.summaries
         ],
+    }
+    document.update(_left_out(results))
+    return document
+
+
+def _left_out(results: Results) -> dict[str, Any]:
+    """The ``left_out`` field, present only when units were left out."""
+    if not results.left_out:
+        return {}
+    return {
+        "left_out": [
+            {"unit": entry.unit, "reasons": list(entry.reasons())} for entry in results.left_out
+        ]
     }
 
 
