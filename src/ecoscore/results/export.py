@@ -67,14 +67,15 @@ def _card(results: Results, card: ScoreCard) -> dict[str, Any]:
     criteria = results.criteria
     ranks = {}
     for ranking in results.rankings:
-        for entry in ranking.entries:
-            if entry.unit == card.unit:
-                ranks[ranking.id] = {
-                    "rank": _value(entry.rank),
-                    "group": entry.group,
-                    "value": _value(entry.value),
-                    "note": _value(entry.note),
-                }
+        # The ranking's index: the same time for every card, however many units there are.
+        entry = ranking.entry(card.unit)
+        if entry is not None:
+            ranks[ranking.id] = {
+                "rank": _value(entry.rank),
+                "group": entry.group,
+                "value": _value(entry.value),
+                "note": _value(entry.note),
+            }
     indicators = []
     for res in card.indicators.values():
         o = res.outcome
