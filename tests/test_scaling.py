@@ -129,6 +129,7 @@ def _explain_all(results: ecoscore.Results, _: Path) -> None:
 
 WORK: dict[str, Callable[[ecoscore.Results, Path], Any]] = {
     "json": lambda r, _: results_to_json(r),
+    "json summary": lambda r, _: results_to_json(r, trace="summary"),
     "ranks": lambda r, _: [r.ranking(k.id).rank_of(c.unit) for c in r for k in r.rankings],
     "summary figures": lambda r, _: [s.figure(f.group) for s in r.summaries for f in s.groups],
     "terminal table": lambda r, _: render_table(r),
