@@ -92,6 +92,16 @@ def _value(value: Any) -> Any:
     return str(value)
 
 
+def _number(value: Decimal | None) -> str | None:
+    """A Decimal's exact text (``_value`` for the values that can only be numbers)."""
+    if value is None:
+        return None
+    if value.__class__ is Decimal:
+        return format(value, "f")
+    text: str | None = _value(value)
+    return text
+
+
 def _rounding(rounding: Any) -> str | None:
     return None if rounding is None else str(rounding)
 
@@ -162,22 +172,27 @@ class _Clause:
 
 # Args of these types are a unit's figures (its value, a shortfall, a place); any other
 # (a band, a class label) names the part of the rule that applied.
-_FIGURES = (Decimal, int, float)
+_FIGURES = frozenset({Decimal, int, float, bool})
 
 
-def _clause_key(o: Outcome) -> tuple[Any, ...]:
+def _clause_key(o: Outcome, *, by_text: bool = False) -> tuple[Any, ...]:
     """The clause an outcome is one of: its templates and the parts of the rule it names.
 
     A bands rule has one template (``{} in {} → {}``) for all its bands; keyed by the band
-    too, each band gets a template of its own with its range and points written in.
+    too, each band gets a template of its own with its range and points written in. A
+    part that cannot be a key (``by_text``) is told apart by its text.
     """
-    parts = tuple(a for a in o.args if not isinstance(a, _FIGURES))
-    key = (o.template, o.template_zh, parts)
+    parts = tuple([a for a in o.args if a.__class__ not in _FIGURES])
+    if by_text:
+        parts = tuple(fmt(a) for a in parts)
+    return (o.template, o.template_zh, parts)
+
+
+def _clause_of(table: dict[tuple[Any, ...], _Clause], o: Outcome) -> _Clause:
     try:
-        hash(key)
-    except TypeError:  # a part that cannot be a key is told apart by its text
-        key = (o.template, o.template_zh, tuple(fmt(a) for a in parts))
-    return key
+        return table[_clause_key(o)]
+    except TypeError:
+        return table[_clause_key(o, by_text=True)]
 
 
 def _plain_fields(template: str, count: int) -> bool:
@@ -199,10 +214,11 @@ class _Form:
         self.criteria = results.criteria
         self.trace = trace
         criteria = self.criteria
-        self.points_rounding = {
-            i.id: _rounding(i.points_rounding or criteria.points_rounding)
+        self.declared_rounding = {
+            i.id: i.points_rounding or criteria.points_rounding
             for i in criteria.indicators.values()
         }
+        self.points_rounding = {k: _rounding(r) for k, r in self.declared_rounding.items()}
         self.node_rounding = {
             n.id: _rounding(_node_rounding(criteria, n.id)) for n in criteria.nodes.values()
         }
@@ -222,7 +238,11 @@ class _Form:
                     continue
                 table = self.clauses.setdefault(ident, {})
                 key = _clause_key(o)
-                clause = table.get(key)
+                try:
+                    clause = table.get(key)
+                except TypeError:
+                    key = _clause_key(o, by_text=True)
+                    clause = table.get(key)
                 if clause is None:
                     table[key] = _Clause(o)
                 else:
@@ -302,19 +322,21 @@ class _Form:
         return out
 
     def _indicator(self, res: IndicatorResult) -> dict[str, Any]:
-        points = _value(res.points)
+        points = _number(res.points)
         cell: dict[str, Any] = {"value": _value(res.value), "points": points}
-        raw = _value(res.raw_points)
+        raw = _number(res.raw_points)
         if raw != points:
             cell["raw_points"] = raw
-        contribution = _value(res.contribution)
+        contribution = _number(res.contribution)
         if contribution != points:
             cell["contribution"] = contribution
         if res.status != "scored":
             cell["status"] = res.status
-        rounding = _rounding(res.rounding)
-        if rounding != self.points_rounding.get(res.id):
-            cell["rounding"] = rounding
+        # Compared as values first: most cells have their indicator's rounding, and
+        # writing a rounding out as text for every cell is what takes the time.
+        declared = self.declared_rounding.get(res.id)
+        if res.rounding is not declared and res.rounding != declared:
+            cell["rounding"] = _rounding(res.rounding)
         o = res.outcome
         if o is not None and o.label is not None:
             cell["class"] = o.label
@@ -322,7 +344,7 @@ class _Form:
             cell["note"] = _value(res.note)
         if self.trace == "full":
             if o is not None:
-                cell["clause"] = self.clauses[res.id][_clause_key(o)].cell(o.args)
+                cell["clause"] = _clause_of(self.clauses[res.id], o).cell(o.args)
             inputs = res.inputs
             if inputs:
                 cell["inputs"] = {k: _value(v) for k, v in inputs}
@@ -331,9 +353,9 @@ class _Form:
         return cell
 
     def _node(self, node: NodeResult) -> dict[str, Any]:
-        value = _value(node.value)
+        value = _number(node.value)
         cell: dict[str, Any] = {"value": value}
-        raw = _value(node.raw)
+        raw = _number(node.raw)
         if raw != value:
             cell["raw"] = raw
         declared = self.criteria.nodes.get(node.id)
