@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 import ecoscore
-from ecoscore.audit.verify import Verification, verify
 from ecoscore.engine.evaluation import evaluate
 from ecoscore.engine.partial import evaluate_keeping_going
 from ecoscore.errors import DataError, EcoscoreError, Location, Problem, UsageError
@@ -50,8 +48,11 @@ from ecoscore.model import Criteria
 from ecoscore.report.outline import outline
 from ecoscore.report.text import explain, render_table
 from ecoscore.results.assessment import Results
-from ecoscore.results.export import results_to_dict
+from ecoscore.results.export import TRACES, iter_results_json
 from ecoscore.results.left_out import LeftOut
+
+if TYPE_CHECKING:  # verify is imported where it runs
+    from ecoscore.audit.verify import Verification
 
 __all__ = ["EXIT_DIFFERENCES", "EXIT_INPUT", "EXIT_LEFT_OUT", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -63,6 +64,8 @@ EXIT_LEFT_OUT = 4
 
 #: The output kinds of ``ecoscore score -o``, by file extension.
 OUTPUT_KINDS = (".xlsx", ".csv", ".json", ".md", ".html")
+# The kinds that hold each unit's trace, and so take --trace.
+_TRACED_KINDS = (".xlsx", ".json")
 
 _MESSAGES: dict[str, tuple[str, str]] = {
     "problems": ("共 {n} 个问题，未能完成", "{n} problem(s); nothing was done"),
@@ -136,6 +139,16 @@ def _parser() -> argparse.ArgumentParser:
     score = commands.add_parser("score", parents=[common, data], help="score and rank")
     score.add_argument(
         "-o", "--output", help="write " + ", ".join(OUTPUT_KINDS) + " instead of printing a table"
+    )
+    score.add_argument(
+        "--trace",
+        choices=TRACES,
+        help="how much of each unit's trace a .json or .xlsx output holds: full (the default:"
+        " every clause, figure and step), summary (points and values), none (totals, grades,"
+        " ranks)",
+    )
+    score.add_argument(
+        "--pretty", action="store_true", help="indent a .json output (default: compact)"
     )
     score.add_argument(
         "--stamp",
@@ -306,7 +319,11 @@ def _score(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"{args.output}: unknown output kind {kind!r}; use " + ", ".join(OUTPUT_KINDS)
             )
+        if args.trace is not None and out.suffix.lower() not in _TRACED_KINDS:
+            raise UsageError(f"{args.output}: --trace applies to .json and .xlsx outputs")
         atomic.refuse_inputs(out, [args.criteria, args.data, *args.previous])
+    elif args.trace is not None or args.pretty:
+        raise UsageError("--trace and --pretty apply to a file output (-o)")
     criteria, results = _read(args)
     lang = _language(args, criteria)
     if out is None:
@@ -322,22 +339,34 @@ def _score(args: argparse.Namespace) -> int:
         settings=_settings(args, lang),
         stamp=stamp,
     )
-    _write(out, kind, results, lang, manifest)
+    _write(out, kind, results, lang, manifest, trace=args.trace or "full", pretty=args.pretty)
     print(_say("wrote", lang, path=args.output))
     return _done(results)
 
 
-def _write(out: Path, kind: str, results: Results, lang: str, manifest: dict[str, Any]) -> None:
+def _write(
+    out: Path,
+    kind: str,
+    results: Results,
+    lang: str,
+    manifest: dict[str, Any],
+    *,
+    trace: str = "full",
+    pretty: bool = False,
+) -> None:
     """Write one output file; its writer is imported here, so a start-up needs none."""
     if kind == ".xlsx":
         from ecoscore.report.xlsx import write_xlsx
 
         with atomic.atomic_path(out) as temporary:
-            write_xlsx(results, temporary, lang)
+            write_xlsx(results, temporary, lang, trace=trace)
     elif kind == ".json":
-        document = results_to_dict(results)
-        document["manifest"] = manifest
-        atomic.write_text(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        # Written a unit at a time: a large evaluation's document is never held whole.
+        pieces = iter_results_json(
+            results, indent=2 if pretty else None, trace=trace, more={"manifest": manifest}
+        )
+        with atomic.open_text(out) as f:
+            f.writelines(pieces)
     elif kind == ".csv":
         from ecoscore.report.csv import render_csv
 
@@ -407,6 +436,9 @@ def _verify(args: argparse.Namespace) -> int:
     if late:
         raise DataError(late)
     lang = _language(args, criteria)
+    # Imported here: the audit (and its explanations) is needed by verify alone.
+    from ecoscore.audit.verify import verify
+
     outcome = _without_left_out(verify(results, table), results)
     print(_say("compared", lang, items=", ".join(outcome.compared)))
     for difference in outcome.differences:
