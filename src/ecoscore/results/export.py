@@ -45,6 +45,7 @@ Keys are never removed within a format version; new keys may be added.
 
 from __future__ import annotations
 
+import decimal
 import json
 import string
 from collections.abc import Iterator, Mapping
@@ -53,9 +54,10 @@ from importlib import resources
 from typing import Any
 
 from ecoscore.model import TOTAL, Criteria, Label
+from ecoscore.numbers import CONTEXT
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
-from ecoscore.results.scores import IndicatorResult, NodeResult
+from ecoscore.results.scores import IndicatorResult, NodeResult, outcome_of
 from ecoscore.rules.base import Outcome, fmt
 
 __all__ = [
@@ -232,8 +234,8 @@ class _Form:
         # for every unit; units are in id order, so the tables are the same for the same
         # inputs in any row order.
         for card in self.results:
-            for ident, res in card.indicators.items():
-                o = res.outcome
+            for ident in card.indicators:
+                o = outcome_of(card.indicators, ident)
                 if o is None:
                     continue
                 table = self.clauses.setdefault(ident, {})
@@ -447,8 +449,10 @@ def results_to_dict(results: Results, *, trace: str = "full") -> dict[str, Any]:
 
     ``trace`` is one of ``TRACES``: how much of each unit's trace to keep.
     """
-    form = _Form(results, trace)
-    return {**form.head(), "units": [form.unit(card) for card in results], **form.tail()}
+    # In the scoring context: a card's clauses are worked out as they were scored.
+    with decimal.localcontext(CONTEXT):
+        form = _Form(results, trace)
+        return {**form.head(), "units": [form.unit(card) for card in results], **form.tail()}
 
 
 def results_to_json(results: Results, *, indent: int | None = None, trace: str = "full") -> str:
@@ -470,7 +474,10 @@ def iter_results_json(
     the command's manifest, added at the end of the document): a large evaluation is
     written without holding its whole document, as data or as text, in memory.
     """
-    form = _Form(results, trace)
+    # In the scoring context, as the cards were scored; never across a yield, which would
+    # leave the caller in it.
+    with decimal.localcontext(CONTEXT):
+        form = _Form(results, trace)
 
     def encode(value: Any, level: int) -> str:
         if indent is None:
@@ -493,7 +500,9 @@ def iter_results_json(
             continue
         empty = True
         for card in results:
-            yield ("[" if empty else ",") + newline(2) + encode(form.unit(card), 2)
+            with decimal.localcontext(CONTEXT):
+                piece = encode(form.unit(card), 2)
+            yield ("[" if empty else ",") + newline(2) + piece
             empty = False
         yield "[]" if empty else newline(1) + "]"
     for key, value in [*form.tail().items(), *(more or {}).items()]:
