@@ -335,15 +335,27 @@ class _Reader:
                 Submission(unit, values, locations, self.units.label(unit), origin)
                 for unit, (values, locations, origin) in self.records[name].items()
             )
-            # The core's own checks (types, ranges, whole numbers), in the same report.
-            read_period(
+            # The core's own checks (types, ranges, whole numbers), in the same report;
+            # the typed values go with the submissions, so evaluate does not check again
+            # (the periods are returned only when no problem was found).
+            checked = read_period(
                 self.criteria,
                 subs,
                 self.problems,
                 source=self.table.source,
                 check_units=self.strict and k == 0,
             )
-            periods.append(Period(name, subs))
+            periods.append(
+                Period(
+                    name,
+                    tuple(
+                        attrs.evolve(sub, checked=(self.criteria, checked[sub.unit][1]))
+                        if sub.unit in checked and checked[sub.unit][0] is sub
+                        else sub
+                        for sub in subs
+                    ),
+                )
+            )
         if not periods:
             periods.append(Period(None, ()))
         return tuple(periods)
