@@ -288,6 +288,12 @@ class _Form:
             "trace": self.trace,
             "indicators": indicators,
             "nodes": nodes,
+            **({"period": self.results.period} if self.results.period is not None else {}),
+            **(
+                {"flags": [{"id": f.id, "label": _value(f.label)} for f in c.flags]}
+                if c.flags
+                else {}
+            ),
         }
 
     # -- a unit --------------------------------------------------------------------
@@ -299,6 +305,8 @@ class _Form:
             "total_exact": _value(card.total_exact),
             "grade": card.grade,
         }
+        if self.criteria.flags:
+            out["flags"] = list(card.flags)
         if self.trace != "none":
             out["grade_steps"] = [
                 {"rule": s.rule, "before": s.before, "after": s.after, "why": _value(s.why)}
@@ -415,6 +423,7 @@ class _Form:
                 for s in results.summaries
             ],
             **_left_out(results),
+            **_history(results),
         }
 
 
@@ -424,6 +433,28 @@ def _node_rounding(criteria: Criteria, ident: str) -> Any:
     if node.rounding is not None:
         return node.rounding
     return criteria.total_rounding if ident == TOTAL else criteria.node_rounding
+
+
+def _history(results: Results) -> dict[str, Any]:
+    """The ``history`` field: each earlier assessed period's published figures per unit
+    (total, grade, ranks, flags), the most recent first; present only when there is one."""
+    if not results.history:
+        return {}
+    periods = []
+    for earlier in results.history:
+        ranks = [(r.id, r) for r in earlier.rankings]
+        units: dict[str, Any] = {}
+        for card in earlier:
+            entry: dict[str, Any] = {
+                "total": _value(card.total),
+                "grade": card.grade,
+                "ranks": {ident: _value(r.rank_of(card.unit)) for ident, r in ranks},
+            }
+            if earlier.criteria.flags:
+                entry["flags"] = list(card.flags)
+            units[card.unit] = entry
+        periods.append({"period": earlier.period, "units": units})
+    return {"history": periods}
 
 
 def _left_out(results: Results) -> dict[str, Any]:
