@@ -67,6 +67,8 @@ __all__ = ["Cell", "Table", "read_table"]
 
 
 _ZIP_MAGIC = b"PK\x03\x04"
+# The compound-file format of an old .xls, and of an encrypted .xlsx.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def read_table(
@@ -287,6 +289,12 @@ def _read_xlsx(source: str, data: bytes, sheet: str | None, limits: Limits) -> T
     # openpyxl then parses every sheet that declares no <dimension> when it opens the
     # workbook, some ten thousand cells a second: each sheet's rows and cells are counted
     # first, by a byte scan far faster than that, and a sheet past the limits is refused.
+    if data.startswith(_OLE_MAGIC):
+        raise file_error(
+            "a password-protected workbook, or an old .xls under an .xlsx name: it cannot be read",
+            Location(file=source),
+            hint="open it in Excel or WPS and save it as .xlsx, without a password",
+        )
     scans = _check_archive(source, data, limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
