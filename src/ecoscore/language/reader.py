@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
 from ecoscore import expr
 from ecoscore.errors import Location, Problem
 from ecoscore.language.sourcemap import path_text
@@ -92,6 +90,10 @@ class TableReader:
             pos = self.positions.get(path_text(path[:n]))
             if pos is not None:
                 return Location(self.source, pos[0], pos[1], key or None)
+        if len(path) <= 1:
+            # A top-level key the file does not have (a missing id, no [total]): it belongs
+            # to the document itself, which starts at line 1.
+            return Location(self.source, 1, 1, key or None)
         return Location(self.source, key=key or None)
 
     def problem(self, path: Path, message: str, hint: str | None = None) -> None:
@@ -120,11 +122,7 @@ class TableReader:
     def required(self, table: Mapping[str, Any], key: str, path: Path) -> Any:
         """``table[key]``, or a problem naming the missing key."""
         if key not in table:
-            location = self.locate(path)
-            if location.line is None and len(path) <= 1:
-                # A top-level key: the document itself is the table it belongs to.
-                location = attrs.evolve(location, line=1, column=1)
-            self.problems.append(Problem(f"missing required key {key!r}", location))
+            self.problem(path, f"missing required key {key!r}")
             return None
         return table[key]
 
