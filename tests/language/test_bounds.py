@@ -268,3 +268,10 @@ def test_an_integer_too_long_for_python_is_located() -> None:
         "c.toml:7:10: a whole number too long to read (more than 4,000 digits)"
         " (a figure or a bound has at most 34 significant digits)"
     ] == problems(text)
+
+
+def test_a_summary_id_must_be_an_id_too() -> None:
+    """A summary's formula reads summaries by id, so a summary id is checked as an id."""
+    text = HEAD + "[indicator.x]\npoints = 10\ntarget = {at_least = 1}\n"
+    found = problems(text + '[summary."ｎ"]\naggregate = "count"\n')
+    assert ["'ｎ' is not an id"] == [p.split(": ")[2] for p in found]
