@@ -140,12 +140,10 @@ def _scan_sheet(
 
 def _check_declared(head: bytes, where: Location, limits: Limits) -> None:
     """Refuse a sheet whose <dimension> declares more rows or cells than the limits."""
-    from ecoscore.io.workbook import column_index_from_string
-
     found = _DIMENSION.search(head)
     if found is None:
         return
-    columns = column_index_from_string(found.group(1).decode("ascii"))
+    columns = _column_number(found.group(1).decode("ascii"))
     rows = int(found.group(2))
     if rows > limits.rows or rows * columns > limits.cells:
         corner = found.group(1).decode("ascii") + found.group(2).decode("ascii")
@@ -155,3 +153,11 @@ def _check_declared(head: bytes, where: Location, limits: Limits) -> None:
             where,
             hint="see docs/limits.md: Limits(rows=…, cells=…) raises them",
         )
+
+
+def _column_number(letters: str) -> int:
+    """A column's number from its letters: A is 1, Z 26, AA 27, XFD 16384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
