@@ -90,12 +90,8 @@ def unit_of(problem: Problem, records: Sequence[Submission]) -> str | None:
 
 
 def _at(location: Location, record: Submission) -> bool:
-    if location == Location():
+    """Whether a problem's location is the record's row or one of its cells. A location
+    that says only its file (or nothing) is at no row."""
+    if (location.line, location.cell, location.key) == (None, None, None):
         return False
-    if location == record.origin and (location.line, location.cell, location.key) != (
-        None,
-        None,
-        None,
-    ):
-        return True
-    return any(location == where for where in record.locations.values())
+    return location == record.origin or location in record.locations.values()

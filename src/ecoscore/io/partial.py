@@ -60,7 +60,7 @@ def _row_key(location: Location) -> tuple[object, ...] | None:
     if location.cell is not None:
         number = _ROW_NUMBER.search(location.cell)
         return None if number is None else ("cell", location.file, location.sheet, number.group())
-    if location.key is not None and location.key.lstrip("units").startswith("["):
+    if location.key is not None and location.key.removeprefix("units").startswith("["):
         return ("key", location.file, location.key.split(".")[0])
     return None
 
