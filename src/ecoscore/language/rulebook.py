@@ -143,6 +143,8 @@ def read_rule(
 
     if kind == "piecewise":
         t = r.table(spec, where, ("breakpoints", "values", "beyond"))
+        if any(too_many(r, t.get(key), (*where, key), key) for key in ("breakpoints", "values")):
+            return None
         bps = [
             r.number(v, (*where, "breakpoints", i))
             for i, v in enumerate(
@@ -198,6 +200,8 @@ def read_rule(
 
     if kind == "count":
         items = []
+        if too_many(r, spec, where, "items"):
+            return None
         for i, item in enumerate(r.array(spec, where)):
             t = r.table(item, (*where, i), ("of", "each", "at_most"))
             name = r.string(r.required(t, "of", (*where, i)), (*where, i, "of"))
@@ -213,10 +217,26 @@ def read_rule(
     raise AssertionError(kind)
 
 
+def too_many(r: TableReader, items: Any, where: Path, what: str) -> bool:
+    """Whether a rule's list (bands, breakpoints, items) is longer than
+    ``limits.rule_items``, reported at the list: the checks of overlaps and gaps compare
+    every pair, so a list of thousands would take minutes and gigabytes to report."""
+    if isinstance(items, list) and len(items) > r.limits.rule_items:
+        r.problem(
+            where,
+            f"{len(items):,} {what}, more than the limit of {r.limits.rule_items:,}",
+            "see docs/limits.md: Limits(rule_items=…) raises it",
+        )
+        return True
+    return False
+
+
 def read_bands(r: TableReader, spec: Any, where: Path, value_input: Input | None) -> Any:
     """Bands, checked for overlaps and for gaps within the value's declared range."""
     bounds = ("at_least", "above", "at_most", "below")
     bands: list[rules.Band] = []
+    if too_many(r, spec, where, "bands"):
+        return None
     for i, item in enumerate(r.array(spec, where)):
         p = (*where, i)
         t = r.table(item, p, (*bounds, "points", "class", "otherwise"))
@@ -282,6 +302,8 @@ def read_bands(r: TableReader, spec: Any, where: Path, value_input: Input | None
 
 def _classify(r: TableReader, spec: Any, where: Path) -> Any:
     t = r.table(spec, where, ("classes", "worse", "at_most", "at_least", "within", "points"))
+    if too_many(r, t.get("classes"), (*where, "classes"), "classes"):
+        return None
     classes = [
         r.string(c, (*where, "classes", i))
         for i, c in enumerate(r.array(r.required(t, "classes", where), (*where, "classes")))
