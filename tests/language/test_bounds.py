@@ -302,3 +302,16 @@ def test_the_most_bands_allowed_are_checked_quickly() -> None:
     found = problems(bands(199))
     assert time.perf_counter() - start < 5
     assert all("overlaps" in p for p in found)
+
+
+def test_too_many_grades_are_refused_quickly() -> None:
+    """20,000 grade bands (14 s to check on the landed main) are one problem at once."""
+    listed = ",".join(f'{{ grade = "g{i}", at_least = {30_000 - i} }}' for i in range(20_000))
+    text = (
+        HEAD
+        + f"[indicator.x]\npoints = 10\ntarget = {{at_least = 1}}\n[grades]\nbands = [{listed}]\n"
+    )
+    start = time.perf_counter()
+    found = problems(text)
+    assert time.perf_counter() - start < 5
+    assert any("grades.bands: 20,000 grades, more than the limit of 200" in p for p in found)

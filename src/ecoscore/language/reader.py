@@ -135,6 +135,19 @@ class TableReader:
             return []
         return value
 
+    def too_many(self, items: Any, path: Path, what: str) -> bool:
+        """Whether a rule's list (bands, breakpoints, grades, items) is longer than
+        ``limits.rule_items``, reported at the list: the checks of overlaps and gaps
+        compare every pair, so a list of thousands would take minutes and gigabytes."""
+        if isinstance(items, list) and len(items) > self.limits.rule_items:
+            self.problem(
+                path,
+                f"{len(items):,} {what}, more than the limit of {self.limits.rule_items:,}",
+                "see docs/limits.md: Limits(rule_items=…) raises it",
+            )
+            return True
+        return False
+
     # -- scalars -------------------------------------------------------------------
     def number(self, value: Any, path: Path, *, positive: bool = False) -> Decimal | None:
         """A number, exact. TOML floats are re-read from their text in the document, as

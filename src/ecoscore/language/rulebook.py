@@ -143,7 +143,7 @@ def read_rule(
 
     if kind == "piecewise":
         t = r.table(spec, where, ("breakpoints", "values", "beyond"))
-        if any(too_many(r, t.get(key), (*where, key), key) for key in ("breakpoints", "values")):
+        if any(r.too_many(t.get(key), (*where, key), key) for key in ("breakpoints", "values")):
             return None
         bps = [
             r.number(v, (*where, "breakpoints", i))
@@ -200,7 +200,7 @@ def read_rule(
 
     if kind == "count":
         items = []
-        if too_many(r, spec, where, "items"):
+        if r.too_many(spec, where, "items"):
             return None
         for i, item in enumerate(r.array(spec, where)):
             t = r.table(item, (*where, i), ("of", "each", "at_most"))
@@ -217,25 +217,11 @@ def read_rule(
     raise AssertionError(kind)
 
 
-def too_many(r: TableReader, items: Any, where: Path, what: str) -> bool:
-    """Whether a rule's list (bands, breakpoints, items) is longer than
-    ``limits.rule_items``, reported at the list: the checks of overlaps and gaps compare
-    every pair, so a list of thousands would take minutes and gigabytes to report."""
-    if isinstance(items, list) and len(items) > r.limits.rule_items:
-        r.problem(
-            where,
-            f"{len(items):,} {what}, more than the limit of {r.limits.rule_items:,}",
-            "see docs/limits.md: Limits(rule_items=…) raises it",
-        )
-        return True
-    return False
-
-
 def read_bands(r: TableReader, spec: Any, where: Path, value_input: Input | None) -> Any:
     """Bands, checked for overlaps and for gaps within the value's declared range."""
     bounds = ("at_least", "above", "at_most", "below")
     bands: list[rules.Band] = []
-    if too_many(r, spec, where, "bands"):
+    if r.too_many(spec, where, "bands"):
         return None
     for i, item in enumerate(r.array(spec, where)):
         p = (*where, i)
@@ -302,7 +288,7 @@ def read_bands(r: TableReader, spec: Any, where: Path, value_input: Input | None
 
 def _classify(r: TableReader, spec: Any, where: Path) -> Any:
     t = r.table(spec, where, ("classes", "worse", "at_most", "at_least", "within", "points"))
-    if too_many(r, t.get("classes"), (*where, "classes"), "classes"):
+    if r.too_many(t.get("classes"), (*where, "classes"), "classes"):
         return None
     classes = [
         r.string(c, (*where, "classes", i))
