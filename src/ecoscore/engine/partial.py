@@ -27,7 +27,7 @@ from ecoscore.model import Criteria
 from ecoscore.results.assessment import Results
 from ecoscore.results.left_out import LeftOut, merge_left_out
 
-__all__ = ["evaluate_keeping_going", "unit_of"]
+__all__ = ["evaluate_keeping_going", "unit_of", "without_units"]
 
 Record = Mapping[str, Any] | Submission
 
@@ -49,7 +49,9 @@ def evaluate_keeping_going(
     dropped: list[LeftOut] = list(left_out)
     while True:
         try:
-            results = evaluate(criteria, records, previous=earlier, source=source)
+            # A unit of [units] left out is not asked for: the others are scored alone.
+            kept = without_units(criteria, {entry.unit for entry in dropped})
+            results = evaluate(kept, records, previous=earlier, source=source)
         except DataError as error:
             blamed = _blame(error.problems, records)
             if blamed is None or len(blamed) == len({r.unit for r in records}):
@@ -60,7 +62,16 @@ def evaluate_keeping_going(
             dropped.extend(LeftOut(unit, tuple(found)) for unit, found in blamed.items())
             records = [r for r in records if r.unit not in blamed]
             continue
-        return attrs.evolve(results, left_out=merge_left_out(dropped))
+        return attrs.evolve(results, criteria=criteria, left_out=merge_left_out(dropped))
+
+
+def without_units(criteria: Criteria, units: set[str]) -> Criteria:
+    """The criteria without the listed units ``units`` (``[units]``): a run that left
+    them out does not require their rows."""
+    if not units & set(criteria.units):
+        return criteria
+    kept = {name: unit for name, unit in criteria.units.items() if name not in units}
+    return attrs.evolve(criteria, units=kept)
 
 
 def _blame(
