@@ -116,7 +116,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DATA",
         help="earlier periods' submissions, the most recent first",
     )
-    data.add_argument(
+
+    keep_going = argparse.ArgumentParser(add_help=False)
+    keep_going.add_argument(
         "--keep-going",
         action="store_true",
         help="leave out (and list) the units whose rows cannot be read or scored, score the "
@@ -136,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("criteria", help="the criteria file (.toml)")
     check.set_defaults(run=_check)
 
-    score = commands.add_parser("score", parents=[common, data], help="score and rank")
+    score = commands.add_parser("score", parents=[common, data, keep_going], help="score and rank")
     score.add_argument(
         "-o", "--output", help="write " + ", ".join(OUTPUT_KINDS) + " instead of printing a table"
     )
@@ -171,7 +173,9 @@ def _parser() -> argparse.ArgumentParser:
     template.set_defaults(run=_template)
 
     verify = commands.add_parser(
-        "verify", parents=[common, data], help="recompute and compare with a published table"
+        "verify",
+        parents=[common, data, keep_going],
+        help="recompute and compare with a published table",
     )
     verify.add_argument("published", help="the published totals, grades or ranks")
     verify.add_argument("--published-sheet", help="the worksheet of an .xlsx published table")
