@@ -16,9 +16,11 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
+import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -262,9 +264,27 @@ def _score(args: argparse.Namespace) -> int:
         settings=_settings(args, lang),
         stamp=stamp,
     )
-    _write(out, kind, results, lang, manifest, trace=args.trace or "full", pretty=args.pretty)
+    with _collector_paused():
+        _write(out, kind, results, lang, manifest, trace=args.trace or "full", pretty=args.pretty)
     print(_say("wrote", lang, path=args.output))
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while an output is written, as while scoring.
+
+    Writing allocates a few short-lived dicts and texts per cell, freed as they go; each
+    full collection they trigger would walk every object of the results, so on a large
+    run the collector alone took a third of the writing time.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _write(
