@@ -213,6 +213,9 @@ def _settings(args: argparse.Namespace, lang: str) -> dict[str, Any]:
         "sheet": args.sheet,
         "encoding": args.encoding,
         "stamp": bool(getattr(args, "stamp", False)),
+        # How much of the trace the output holds, and its layout: a repeat needs them.
+        "trace": getattr(args, "trace", None) or "full",
+        "pretty": bool(getattr(args, "pretty", False)),
     }
 
 
