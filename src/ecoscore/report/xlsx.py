@@ -164,7 +164,9 @@ class _Sheet:
                 self._measure(col, format(value, "f"))
                 return
             value = format(value, "f")
-        text = ILLEGAL_CHARACTERS.sub("\ufffd", str(value))
+        text = str(value)
+        if not text.isprintable():  # a control character, perhaps one XML cannot hold
+            text = ILLEGAL_CHARACTERS.sub("\ufffd", text)
         fmt = self.book.format(None, look, text.startswith(FORMULA_TRIGGERS))
         self.sheet.write_string(self.row, col, text, fmt)
         self._measure(col, text)

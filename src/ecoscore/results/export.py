@@ -129,7 +129,7 @@ class _Clause:
         self.seen: list[Any] = list(outcome.args)
         self.foldable = all(_plain_fields(t, self.count) for t in (self.template, self.template_zh))
         self.index = 0
-        self.kept: tuple[int, ...] = ()
+        self.kept: tuple[int, ...] | None = ()  # None: every arg, the template as it is
 
     def observe(self, args: tuple[Any, ...]) -> None:
         if len(args) != self.count:
@@ -148,7 +148,7 @@ class _Clause:
         """Fix what stays per unit; the templates in both languages."""
         self.index = index
         if not self.foldable:
-            self.kept = tuple(range(self.count))
+            self.kept = None
             return {"zh": self.template_zh, "en": self.template}
         self.kept = tuple(i for i, t in enumerate(self.texts) if t is None)
         return {"zh": self._fold(self.template_zh), "en": self._fold(self.template)}
@@ -169,6 +169,8 @@ class _Clause:
         return "".join(out)
 
     def cell(self, args: tuple[Any, ...]) -> list[Any]:
+        if self.kept is None:
+            return [self.index, *(fmt(a) for a in args)]
         return [self.index, *(fmt(args[i]) for i in self.kept)]
 
 
