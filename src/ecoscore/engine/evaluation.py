@@ -28,6 +28,7 @@ from typing import Any
 from ecoscore.engine import grading, ranking
 from ecoscore.engine.aggregate import aggregate_tree
 from ecoscore.engine.compiled import score_columns
+from ecoscore.engine.rollup import Tables, roll_up
 from ecoscore.engine.scoring import BEYOND, IndicatorScorer, Missing
 from ecoscore.engine.submission import Submission, Value, read_period
 from ecoscore.engine.summary import summarise
@@ -51,11 +52,17 @@ def evaluate(
     *,
     previous: Sequence[Iterable[Record]] = (),
     source: str = "<submissions>",
+    tables: Tables | None = None,
+    periods: Sequence[str | None] = (),
 ) -> Results:
     """Score, grade and rank every unit in ``submissions``.
 
     ``previous`` holds earlier periods' submissions, the most recent first: ``previous(x)``
     in a rule reads ``previous[0]``, ``previous(x, 2)`` reads ``previous[1]``.
+    ``tables`` holds the rows of each sub-unit table the criteria declare (``{"sections":
+    rows}``, rows of any period), which the roll-ups aggregate before anything is scored
+    (``ecoscore.engine.rollup``); ``periods`` names the current period and each previous
+    one, to pick the rows of a table with a period column.
     Raises ``DataError`` for figures that cannot be read and ``EvaluationError`` for
     figures that cannot be scored, each listing every problem. Safe to call from several
     threads at once.
@@ -67,7 +74,7 @@ def evaluate(
     gc.disable()
     try:
         with decimal.localcontext(CONTEXT):
-            return _Evaluation(criteria, source).run(submissions, previous)
+            return _Evaluation(criteria, source).run(submissions, previous, tables, periods)
     finally:
         if collecting:
             gc.enable()
@@ -79,12 +86,16 @@ def evaluate_reference(
     *,
     previous: Sequence[Iterable[Record]] = (),
     source: str = "<submissions>",
+    tables: Tables | None = None,
+    periods: Sequence[str | None] = (),
 ) -> Results:
     """``evaluate`` with every cell on the reference path (``IndicatorScorer``), none on
     the compiled one: slower, and the same results, traces and errors. For tests, and for
     an auditor who wants the plainest computation."""
     with decimal.localcontext(CONTEXT):
-        return _Evaluation(criteria, source, compiled=False).run(submissions, previous)
+        return _Evaluation(criteria, source, compiled=False).run(
+            submissions, previous, tables, periods
+        )
 
 
 class _Evaluation:
@@ -97,7 +108,13 @@ class _Evaluation:
         self.failed: set[tuple[str, str]] = set()
         self.scorer = IndicatorScorer(criteria, self.problems, self.failed)
 
-    def run(self, submissions: Iterable[Record], previous: Sequence[Iterable[Record]]) -> Results:
+    def run(
+        self,
+        submissions: Iterable[Record],
+        previous: Sequence[Iterable[Record]],
+        tables: Tables | None = None,
+        periods: Sequence[str | None] = (),
+    ) -> Results:
         c = self.criteria
         read_problems: list[Problem] = []
         units = read_period(c, submissions, read_problems, source=self.source)
@@ -111,6 +128,23 @@ class _Evaluation:
             )
             for k, period in enumerate(previous)
         ]
+        # -- roll-ups (ecoscore.engine.rollup): each unit's figures from its sub-units,
+        # in every period, added to its values before anything reads them.
+        rolled = (
+            roll_up(
+                c,
+                tables or {},
+                periods,
+                [{u: v for u, (_, v) in p.items()} for p in (units, *history)],
+                read_problems,
+                self.problems,
+                self.failed,
+                source=self.source,
+            )
+            if c.subunits or tables
+            else {}
+        )
+        # -- end of roll-ups
         if read_problems:
             raise DataError(read_problems)
         order = sorted(units)  # results never depend on the order of the input
@@ -166,6 +200,7 @@ class _Evaluation:
                 total_exact=total.raw,
                 total=total.value,
                 plan=plan,
+                rollups=rolled.get(u, {}),
             )
         envs_of = dict(zip(order, envs, strict=True))
         if self.problems:

@@ -40,6 +40,7 @@ from ecoscore.report.common import (
     value_text,
     word,
 )
+from ecoscore.report.rollups import rollup_html
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
 
@@ -271,6 +272,8 @@ def _card(results: Results, card: ScoreCard, k: int, lang: str) -> Iterator[str]
     yield "<tbody>"
     yield from _card_rows(results, card, lang)
     yield "</tbody></table>"
+    if card.rollups:
+        yield rollup_html(c, card, lang)  # the figures from sub-units (report.rollups)
     yield from _trace(results, card, lang)
     if card.grade_steps:
         yield f'<ol class="steps" aria-label="{_e(word("grade_steps", lang))}">'

@@ -19,7 +19,11 @@ into a binary float by accident; ``null`` is a value that does not exist. The fo
          "nodes": [{"id", "aggregate", "value", "raw", "rounding", "excluded", "argmax",
                     "note"}],
          "trace": [{"path", "kind", "amount"}],     # adds up exactly to "total"
-         "ranks": {"<ranking id>": {"rank", "group", "value", "note"}}}
+         "ranks": {"<ranking id>": {"rank", "group", "value", "note"}},
+         "rollups": [{"id", "table", "aggregate", "period", "value", "raw", "subunits",
+                      "considered", "counted", "values": [[subunit, value], ...],
+                      "outside", "left_out": [{"subunit", "missing"}], "kept", "at",
+                      "note"}]}                # figures from sub-units (results.rollups)
       ],
       "rankings": [{"id", "label": {...}, "entries": [{"unit", "rank", "group", "value",
                                                       "note"}]}],
@@ -42,6 +46,7 @@ from typing import Any
 from ecoscore.model import Label
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
+from ecoscore.results.rollups import rolled_up_to_dict
 
 __all__ = ["FORMAT", "results_to_dict", "results_to_json"]
 
@@ -122,6 +127,7 @@ def _card(results: Results, card: ScoreCard) -> dict[str, Any]:
         "nodes": nodes,
         "trace": [{"path": s.path, "kind": s.kind, "amount": _value(s.amount)} for s in card.steps],
         "ranks": ranks,
+        "rollups": rolled_up_to_dict(card.rollups),
     }
 
 
