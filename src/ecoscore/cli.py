@@ -29,8 +29,9 @@ from ecoscore.engine.evaluation import evaluate
 from ecoscore.errors import DataError, EcoscoreError, Location, Problem, UsageError
 from ecoscore.io import atomic
 from ecoscore.io.columns import UnitIndex, unit_hint
-from ecoscore.io.manifest import build_manifest
+from ecoscore.io.manifest import build_manifest, file_entry
 from ecoscore.io.submissions import Period, read_periods
+from ecoscore.io.subunit_tables import read_subunit_table, sheet_for, workbook_sheets
 from ecoscore.io.tables import Cell, read_table
 from ecoscore.language.lint import lint
 from ecoscore.language.loader import load
@@ -94,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="DATA",
         help="earlier periods' submissions, the most recent first",
+    )
+    data.add_argument(
+        "--table",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help="the rows of a sub-unit table the criteria declare (sections=sections.csv);"
+        " a data workbook may hold them in a sheet named after the table",
     )
 
     parser = argparse.ArgumentParser(
@@ -186,13 +195,71 @@ def _read(args: argparse.Namespace) -> tuple[Criteria, Results]:
             periods.extend(read_periods(table, criteria, strict=k == 0))
         except DataError as error:
             problems.extend(error.problems)
+    tables = _tables(args, criteria, problems)
     if problems:
         raise DataError(problems)
     current, *earlier = periods
     results = evaluate(
-        criteria, current.submissions, previous=[p.submissions for p in earlier], source=args.data
+        criteria,
+        current.submissions,
+        previous=[p.submissions for p in earlier],
+        source=args.data,
+        tables=tables,
+        periods=[p.name for p in periods],
     )
     return criteria, results
+
+
+def _table_files(args: argparse.Namespace) -> dict[str, str]:
+    """``--table NAME=FILE`` options as a mapping; a malformed or repeated one is refused."""
+    out: dict[str, str] = {}
+    for option in args.table:
+        name, sep, path = str(option).partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise UsageError(f"--table {option}: write --table NAME=FILE, like sections=s.csv")
+        if name.strip() in out:
+            raise UsageError(f"--table {name.strip()} is given twice")
+        out[name.strip()] = path.strip()
+    return out
+
+
+def _tables(
+    args: argparse.Namespace, criteria: Criteria, problems: list[Problem]
+) -> dict[str, Any] | None:
+    """Each sub-unit table's rows: from ``--table``, else from the data workbook's sheet
+    named after the table. ``None`` when the criteria declare none and none is given."""
+    files = _table_files(args)
+    if not criteria.subunits and not files:
+        return None
+    for name in files:
+        if name not in criteria.subunits:
+            known = ", ".join(criteria.subunits) or "none"
+            raise UsageError(f"--table {name}: the criteria declare no such table ({known})")
+    sheets = workbook_sheets(args.data)
+    tables: dict[str, Any] = {}
+    for name, spec in criteria.subunits.items():
+        try:
+            if name in files:
+                path = files[name]
+                sheet = sheet_for(spec, workbook_sheets(path))
+                tables[name] = read_subunit_table(
+                    path, criteria, name, sheet=sheet, encoding=args.encoding
+                )
+            elif sheet_for(spec, sheets) is not None:
+                tables[name] = read_subunit_table(
+                    args.data, criteria, name, sheet=sheet_for(spec, sheets)
+                )
+            else:
+                problems.append(
+                    Problem(
+                        f"no rows for the sub-unit table {name!r} (缺少下级单元数据表)",
+                        Location(args.data),
+                        f"give --table {name}=FILE, or a sheet named {name!r} in the workbook",
+                    )
+                )
+        except DataError as error:
+            problems.extend(error.problems)
+    return tables
 
 
 def _settings(args: argparse.Namespace, lang: str) -> dict[str, Any]:
@@ -232,7 +299,9 @@ def _score(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"{args.output}: unknown output kind {kind!r}; use " + ", ".join(OUTPUT_KINDS)
             )
-        atomic.refuse_inputs(out, [args.criteria, args.data, *args.previous])
+        atomic.refuse_inputs(
+            out, [args.criteria, args.data, *args.previous, *_table_files(args).values()]
+        )
     criteria, results = _read(args)
     lang = _language(args, criteria)
     if out is None:
@@ -248,6 +317,9 @@ def _score(args: argparse.Namespace) -> int:
         settings=_settings(args, lang),
         stamp=stamp,
     )
+    tables = _table_files(args)
+    if tables:
+        manifest["tables"] = {name: file_entry(path) for name, path in tables.items()}
     _write(out, kind, results, lang, manifest)
     print(_say("wrote", lang, path=args.output))
     return EXIT_OK

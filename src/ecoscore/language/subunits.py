@@ -278,11 +278,25 @@ def _check_classes(
             ):
                 names = ", ".join(classes)
                 order = ", ".join(next(iter(classes.values())).values)
+                roman = _roman(literal.value)
                 r.problem(
                     path,
                     f"{literal.value!r} is not a class of {names} ({order})",
-                    did_you_mean(literal.value, allowed),
+                    f"did you mean {roman!r}?"
+                    if roman in allowed
+                    else did_you_mean(literal.value, allowed),
                 )
+
+
+#: Roman numerals typed in ASCII, as the Unicode numerals water classes are written in.
+_ROMAN = (("IV", "Ⅳ"), ("III", "Ⅲ"), ("II", "Ⅱ"), ("I", "Ⅰ"), ("V", "Ⅴ"))
+
+
+def _roman(text: str) -> str:
+    """``'III'`` → ``'Ⅲ'``, ``'劣V'`` → ``'劣Ⅴ'``: the class a person probably meant."""
+    for ascii_, numeral in _ROMAN:
+        text = text.replace(ascii_, numeral)
+    return text
 
 
 def _class_inputs(table: SubunitTable) -> str | None:
