@@ -265,8 +265,9 @@ class SubunitTable:
     """A ``[subunits.<id>]`` table: the sub-units of each unit (a county's water sections,
     its air stations), one row each, with their own inputs.
 
-    ``key`` names the column holding a sub-unit's id, ``unit`` the column naming the
-    unit it belongs to, ``period`` (optional) the column naming the period of the row.
+    ``key`` names the column holding a sub-unit's id (``key_label``: the names a
+    spreadsheet may give that column), ``unit`` the column naming the unit it belongs to,
+    ``period`` (optional) the column naming the period of the row.
     An input of type ``"class"`` is an ordered category: its ``values`` are listed best
     first (Ⅰ before 劣Ⅴ), so "worst" and "better" mean something.
     """
@@ -277,6 +278,7 @@ class SubunitTable:
     period: str | None = None
     label: Label = Label()
     inputs: Mapping[str, Input] = attrs.field(factory=dict)
+    key_label: Label = Label()
 
 
 @attrs.frozen

@@ -75,7 +75,8 @@ class _Reader:
         where = t.header[0].location if t.header else Location(t.source)
         matched = {i: self.columns.match(h.text or "") for i, h in enumerate(t.header)}
         taken = [i for i, ids in matched.items() if ids]
-        key = find_column(t, [spec.key], taken)
+        key_names = [n for n in (spec.key, spec.key_label.zh, spec.key_label.en) if n]
+        key = find_column(t, key_names, taken)
         unit = find_column(t, [spec.unit], taken)
         if unit is None:
             unit = unit_column(t, [*taken, *([key] if key is not None else [])])

@@ -100,7 +100,14 @@ def read_subunits(r: TableReader, doc: Mapping[str, Any]) -> Subunits:
 def _table(r: TableReader, ident: str, spec: Any) -> SubunitTable:
     p: Path = ("subunits", ident)
     t = r.table(spec, p, SUBUNIT_KEYS)
-    key = r.string(r.required(t, "key", p), (*p, "key")) or "key"
+    raw_key = r.required(t, "key", p)
+    key_label = Label()
+    if isinstance(raw_key, dict):
+        # key = { id = "section", zh = "断面名称", en = "Section" }: the names of the column.
+        k = r.table(raw_key, (*p, "key"), ("id", "zh", "en"))
+        key_label = r.label(k, (*p, "key"))
+        raw_key = r.required(k, "id", (*p, "key"))
+    key = r.string(raw_key, (*p, "key")) or "key"
     unit = r.string(t.get("belongs_to", "unit"), (*p, "belongs_to")) or "unit"
     period = r.string(t["period"], (*p, "period")) if "period" in t else None
     if "inputs" not in t:
@@ -114,7 +121,7 @@ def _table(r: TableReader, ident: str, spec: Any) -> SubunitTable:
         elif column in seen:
             r.problem((*p, what), f"{column!r} is already the {seen[column]} column")
         seen[column] = what
-    return SubunitTable(ident, key, unit, period, r.label(t, p), inputs)
+    return SubunitTable(ident, key, unit, period, r.label(t, p), inputs, key_label)
 
 
 def _inputs(r: TableReader, raw: Mapping[str, Any], p: Path) -> dict[str, Input]:
