@@ -286,3 +286,13 @@ def test_the_json_form_and_explain_carry_the_subunits() -> None:
     text = ecoscore.explain_text(results, "南康区", "en")
     assert "good_share: sections (2024): share 5 / 6 = 83.33 (83.3333" in text
     assert "NK05 has no water_class (left out)" in text
+
+
+def test_a_current_period_the_table_does_not_have_is_an_error() -> None:
+    """Periods named alike nowhere ("2024年" in the data, "2024" in the table) are an
+    error, not a county with no sections."""
+    with pytest.raises(DataError) as caught:
+        run(periods=["2024年", "2023年"])
+    message = str(caught.value)
+    assert "the sub-unit table 'sections' has no rows for the period '2024年'" in message
+    assert "(its periods: 2023, 2024)" in message

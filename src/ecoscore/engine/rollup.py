@@ -40,6 +40,7 @@ from typing import Any
 from ecoscore.engine.subunits import (
     SubunitRecord,
     SubunitRow,
+    natural_key,
     period_rows,
     read_rows,
     table_period,
@@ -87,6 +88,7 @@ def roll_up(
     names: dict[str, list[str | None]] = {}
     for ident, table in criteria.subunits.items():
         read = read_rows(criteria, table, tables[ident], read_problems, source=source)
+        _check_current_period(table, read, periods, read_problems, source)
         records[ident] = period_rows(table, read, periods, len(units))
         names[ident] = [table_period(table, read, periods, k) for k in range(len(units))]
         for k, listed in enumerate(records[ident]):
@@ -140,6 +142,29 @@ def _tables_given(criteria: Criteria, tables: Tables, problems: list[Problem], s
                 )
             )
     return bool(criteria.subunits) and len(problems) == before
+
+
+def _check_current_period(
+    table: SubunitTable,
+    read: Mapping[str | None, list[SubunitRecord]],
+    periods: Sequence[str | None],
+    problems: list[Problem],
+    source: str,
+) -> None:
+    """A table with rows of other periods but none of the current one, named by the
+    data, is a mismatch of names (``2024年`` and ``2024``), never "no sub-units"."""
+    current = periods[0] if periods else None
+    if table.period is None or current is None or not read or current in read:
+        return
+    found = ", ".join(str(p) for p in sorted(read, key=natural_key))
+    problems.append(
+        Problem(
+            f"the sub-unit table {table.id!r} has no rows for the period {current!r}"
+            f" (its periods: {found})",
+            Location(source, key=table.id),
+            "name the periods alike in the data and in the table",
+        )
+    )
 
 
 def _check_units(

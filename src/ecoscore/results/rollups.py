@@ -97,9 +97,10 @@ def rolled_up_to_dict(figures: Mapping[str, RolledUp]) -> list[dict[str, Any]]:
 _SEP = {"zh": "、", "en": ", "}
 
 
-def rolled_up_words(f: RolledUp, lang: str = "zh") -> str:
-    """One roll-up in words: ``share 5 / 6 = 83.33: NK01, NK02, …; NK05 has no
-    water_class (left out)``. The figure, then every sub-unit behind it."""
+def rolled_up_words(f: RolledUp, lang: str = "zh", table: str | None = None) -> str:
+    """One roll-up in words: ``sections (2024): share 5 / 6 = 83.33; counted: NK01, …;
+    NK05 has no water_class (left out)``. The figure, then every sub-unit behind it;
+    ``table`` names the table (default: its id)."""
     sep = _SEP["zh" if lang == "zh" else "en"]
     zh = lang == "zh"
     names = {
@@ -139,4 +140,4 @@ def rolled_up_words(f: RolledUp, lang: str = "zh") -> str:
     if f.note is not None:
         parts.append(f.note.text(lang))
     period = "" if f.period is None else (f"（{f.period}）" if zh else f" ({f.period})")
-    return f"{f.table}{period}: " + "; ".join(parts)
+    return f"{table or f.table}{period}: " + "; ".join(parts)
