@@ -296,3 +296,10 @@ def test_a_current_period_the_table_does_not_have_is_an_error() -> None:
     message = str(caught.value)
     assert "the sub-unit table 'sections' has no rows for the period '2024年'" in message
     assert "(its periods: 2023, 2024)" in message
+
+
+def test_tables_that_are_not_a_mapping_are_an_error() -> None:
+    """A list of rows given for tables= is refused with what it should be."""
+    with pytest.raises(DataError) as caught:
+        ecoscore.evaluate(C, UNITS, tables=SECTIONS)  # type: ignore[arg-type]
+    assert "tables= maps each sub-unit table's id to its rows, not a list" in str(caught.value)

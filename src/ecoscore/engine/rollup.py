@@ -123,6 +123,15 @@ def _tables_given(criteria: Criteria, tables: Tables, problems: list[Problem], s
     """Every declared table is given, and nothing else; ``False`` when there is nothing
     to roll up (no table declared, or a problem)."""
     before = len(problems)
+    if not isinstance(tables, Mapping):
+        problems.append(
+            Problem(
+                f"tables= maps each sub-unit table's id to its rows, not a {type(tables).__name__}",
+                Location(source),
+                'tables={"sections": [...]}',
+            )
+        )
+        return False
     for ident in tables:
         if ident not in criteria.subunits:
             problems.append(
