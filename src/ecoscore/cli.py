@@ -210,8 +210,10 @@ def _read(args: argparse.Namespace) -> tuple[Criteria, Results]:
     return criteria, results
 
 
-def _table_files(args: argparse.Namespace) -> dict[str, str]:
-    """``--table NAME=FILE`` options as a mapping; a malformed or repeated one is refused."""
+def _table_files(args: argparse.Namespace, criteria: Criteria | None = None) -> dict[str, str]:
+    """``--table NAME=FILE`` options as a mapping; a malformed or repeated one is refused.
+    With ``criteria``, also each table's declared ``file`` that no option replaces, and
+    that the data workbook has no sheet for (relative to the criteria file)."""
     out: dict[str, str] = {}
     for option in args.table:
         name, sep, path = str(option).partition("=")
@@ -220,6 +222,11 @@ def _table_files(args: argparse.Namespace) -> dict[str, str]:
         if name.strip() in out:
             raise UsageError(f"--table {name.strip()} is given twice")
         out[name.strip()] = path.strip()
+    if criteria is not None:
+        sheets = workbook_sheets(args.data)
+        for name, spec in criteria.subunits.items():
+            if name not in out and spec.file is not None and sheet_for(spec, sheets) is None:
+                out[name] = str(Path(args.criteria).parent / spec.file)
     return out
 
 
@@ -228,7 +235,7 @@ def _tables(
 ) -> dict[str, Any] | None:
     """Each sub-unit table's rows: from ``--table``, else from the data workbook's sheet
     named after the table. ``None`` when the criteria declare none and none is given."""
-    files = _table_files(args)
+    files = _table_files(args, criteria)
     if not criteria.subunits and not files:
         return None
     for name in files:
@@ -254,7 +261,8 @@ def _tables(
                     Problem(
                         f"no rows for the sub-unit table {name!r} (缺少下级单元数据表)",
                         Location(args.data),
-                        f"give --table {name}=FILE, or a sheet named {name!r} in the workbook",
+                        f"give --table {name}=FILE, a sheet named {name!r} in the workbook,"
+                        f' or file = "…" in [subunits.{name}]',
                     )
                 )
         except DataError as error:
@@ -317,7 +325,7 @@ def _score(args: argparse.Namespace) -> int:
         settings=_settings(args, lang),
         stamp=stamp,
     )
-    tables = _table_files(args)
+    tables = _table_files(args, criteria)
     if tables:
         manifest["tables"] = {name: file_entry(path) for name, path in tables.items()}
     _write(out, kind, results, lang, manifest)

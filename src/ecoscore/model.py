@@ -267,7 +267,8 @@ class SubunitTable:
 
     ``key`` names the column holding a sub-unit's id (``key_label``: the names a
     spreadsheet may give that column), ``unit`` the column naming the unit it belongs to,
-    ``period`` (optional) the column naming the period of the row.
+    ``period`` (optional) the column naming the period of the row; ``file`` (optional)
+    the file the command reads the rows from when it is given none.
     An input of type ``"class"`` is an ordered category: its ``values`` are listed best
     first (Ⅰ before 劣Ⅴ), so "worst" and "better" mean something.
     """
@@ -279,6 +280,8 @@ class SubunitTable:
     label: Label = Label()
     inputs: Mapping[str, Input] = attrs.field(factory=dict)
     key_label: Label = Label()
+    #: Where the command finds the rows when it is given none (relative to the criteria).
+    file: str | None = None
 
 
 @attrs.frozen

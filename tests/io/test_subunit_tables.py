@@ -166,3 +166,14 @@ def test_a_file_that_is_not_a_workbook_has_no_sheets(files: Path) -> None:
     assert () == workbook_sheets(files / "sections.csv")
     (files / "broken.xlsx").write_bytes(b"not a zip")
     assert () == workbook_sheets(files / "broken.xlsx")
+
+
+def test_a_table_may_name_its_file_in_the_criteria(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """file = "…" in [subunits.<id>], relative to the criteria, when no --table is given."""
+    text = CRITERIA.replace('period = "year"', 'period = "year"\nfile = "sections.csv"')
+    (files / "c.toml").write_text(text, "utf-8")
+    argv = ["explain", str(files / "c.toml"), str(files / "data.csv"), "南康区", "--lang", "en"]
+    assert EXIT_OK == main(argv)
+    assert "share 1 / 2 = 50.00" in capsys.readouterr().out

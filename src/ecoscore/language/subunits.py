@@ -31,7 +31,7 @@ from ecoscore.model import ROLLUP_AGGREGATES, Input, Label, Rollup, SubunitTable
 __all__ = ["ROLLUP_KEYS", "SUBUNIT_KEYS", "Subunits", "read_subunits"]
 
 #: The keys of a ``[subunits.<id>]`` table.
-SUBUNIT_KEYS = ("zh", "en", "key", "belongs_to", "period", "inputs", "note")
+SUBUNIT_KEYS = ("zh", "en", "key", "belongs_to", "period", "inputs", "file", "note")
 #: The keys of a ``[rollup.<id>]`` table.
 ROLLUP_KEYS = (
     "zh",
@@ -110,6 +110,7 @@ def _table(r: TableReader, ident: str, spec: Any) -> SubunitTable:
     key = r.string(raw_key, (*p, "key")) or "key"
     unit = r.string(t.get("belongs_to", "unit"), (*p, "belongs_to")) or "unit"
     period = r.string(t["period"], (*p, "period")) if "period" in t else None
+    file = r.string(t["file"], (*p, "file")) if "file" in t else None
     if "inputs" not in t:
         r.problem(p, "missing required key 'inputs'", "declare the sub-units' figures")
     inputs = _inputs(r, r.table(t.get("inputs", {}), (*p, "inputs")), (*p, "inputs"))
@@ -121,7 +122,7 @@ def _table(r: TableReader, ident: str, spec: Any) -> SubunitTable:
         elif column in seen:
             r.problem((*p, what), f"{column!r} is already the {seen[column]} column")
         seen[column] = what
-    return SubunitTable(ident, key, unit, period, r.label(t, p), inputs, key_label)
+    return SubunitTable(ident, key, unit, period, r.label(t, p), inputs, key_label, file)
 
 
 def _inputs(r: TableReader, raw: Mapping[str, Any], p: Path) -> dict[str, Input]:
