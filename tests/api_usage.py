@@ -31,7 +31,7 @@ def totals() -> dict[str, Decimal | None]:
     _ = [step.amount for step in card.steps]
     _ = results.ranking("overall").rank_of("A")
     data = ecoscore.results_to_dict(results)
-    assert data["format"] == "ecoscore-results/1"
+    assert data["format"] == "ecoscore-results/2"
     return {c.unit: c.total for c in results}
 
 

@@ -777,3 +777,168 @@ def section_rows(draw: st.DrawFn, max_units: int = 3) -> list[dict[str, Any]]:
             cls = draw(st.one_of(st.none(), st.sampled_from(WATER_CLASSES)))
             rows.append({"section": f"u{u}s{s}", "unit": f"u{u}", "water_class": cls})
     return rows
+
+
+# --- the fuzz suite (tests/test_fuzz.py) -------------------------------------------------------
+
+#: Text a careless editor or a hostile user puts into a file: invisible and full-width
+#: characters, a right-to-left mark, control characters, TOML's brackets and quotes.
+FUZZ_UNICODE = (
+    "\u200b",
+    "\ufeff",
+    "\u3000",
+    "ｐｍ２５",
+    "＝",
+    "，",
+    "“",
+    "\u202e",
+    "\x00",
+    "\x7f",
+    "\x1b",
+    "💥",
+    "优秀",
+    "\n",
+    "\t",
+    '"',
+    "'",
+    "[",
+    "{",
+    "\\",
+    "\r",
+)
+
+#: Values of the wrong type, and values that are bombs or bounds, for a criteria key.
+FUZZ_VALUES = (
+    "true",
+    '"text"',
+    "[1, 2]",
+    "{ a = 1 }",
+    "1e999",
+    "-1",
+    "0",
+    "nan",
+    "inf",
+    "1979-05-27",
+    '"9 ** 9 ** 9"',
+    "\"'a' * 10 ** 9\"",
+    '"exp(10 ** 100)"',
+    '"round(x, 10 ** 100)"',
+    '"' + "x + " * 120 + 'x"',
+    '"' + "(" * 120 + "x" + ")" * 120 + '"',
+    '"' + "-" * 3000 + 'x"',
+    '"100 half-up"',
+    '"-1 half-up"',
+    '"and"',
+    '"ｐｍ25"',
+    "'''\n'''",
+)
+
+FUZZ_ENCODINGS = ("utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16", "gb18030")
+
+
+@st.composite
+def damaged_criteria(draw: st.DrawFn, text: str) -> bytes:
+    """A criteria text damaged one to three times — a span of lines deleted, a line
+    duplicated, a value retyped, the text truncated, a value nested in brackets, Unicode
+    inserted — and encoded, mostly as UTF-8."""
+    for _ in range(draw(st.integers(1, 3))):
+        lines = text.splitlines() or [""]
+        i = draw(st.integers(0, len(lines) - 1))
+        how = draw(
+            st.sampled_from(("delete", "duplicate", "retype", "truncate", "nest", "unicode"))
+        )
+        if how == "delete":
+            del lines[i : i + draw(st.integers(1, 5))]
+        elif how == "duplicate":
+            lines.insert(i, lines[i])
+        elif how in ("retype", "nest") and "=" in lines[i]:
+            key, value = lines[i].split("=", 1)
+            if how == "retype":
+                value = " " + draw(st.sampled_from(FUZZ_VALUES))
+            else:
+                depth = draw(st.integers(1, 40))
+                value = " " + "[" * depth + value.strip() + "]" * depth
+            lines[i] = f"{key}={value}"
+        text = "\n".join(lines) + "\n"
+        if how == "truncate":
+            text = text[: draw(st.integers(0, len(text)))]
+        elif how == "unicode":
+            at = draw(st.integers(0, len(text)))
+            text = text[:at] + draw(st.sampled_from(FUZZ_UNICODE)) + text[at:]
+    return text.encode(draw(st.sampled_from(FUZZ_ENCODINGS)), errors="replace")
+
+
+#: Cells as offices type them, and as programs spoil them.
+FUZZ_CELLS = (
+    "",
+    " ",
+    "abc",
+    "三",
+    "NaN",
+    "inf",
+    "1e999999999",
+    "1e-999999999",
+    "-1",
+    "95%",
+    "９５．５",
+    "=A1*2",
+    "#DIV/0!",
+    "#N/A",
+    "是",
+    "1,234.5",
+    "12,5",
+    "\u200b5",
+    "💥",
+    "'5",
+    "9" * 40,
+    '"',
+    "a\nb",
+    "—",
+    "/",
+)
+
+
+@st.composite
+def damaged_rows(draw: st.DrawFn, rows: list[list[str]]) -> list[list[str]]:
+    """A table's rows (the header first) damaged one to four times: a cell replaced, a row
+    deleted, duplicated, cut short or lengthened, a blank row, a header name changed."""
+    rows = [list(row) for row in rows]
+    for _ in range(draw(st.integers(1, 4))):
+        how = draw(
+            st.sampled_from(
+                ("cell", "cell", "cell", "delete", "duplicate", "short", "long", "blank", "header")
+            )
+        )
+        k = draw(st.integers(1, len(rows) - 1)) if len(rows) > 1 else 0
+        row = rows[k]
+        if how == "cell" and row:
+            row[draw(st.integers(0, len(row) - 1))] = draw(st.sampled_from(FUZZ_CELLS))
+        elif how == "delete" and len(rows) > 1:
+            del rows[k]
+        elif how == "duplicate":
+            rows.insert(k, list(row))
+        elif how == "short" and row:
+            rows[k] = row[: draw(st.integers(0, len(row) - 1))]
+        elif how == "long":
+            row.append(draw(st.sampled_from(FUZZ_CELLS)))
+        elif how == "blank":
+            rows.insert(k, [""] * len(row))
+        elif how == "header" and rows[0]:
+            rows[0][draw(st.integers(0, len(rows[0]) - 1))] = draw(
+                st.sampled_from(("", "unit", "单位", "ｐｍ25", "pm25 ", rows[0][-1]))
+            )
+    return rows
+
+
+@st.composite
+def csv_bytes(draw: st.DrawFn, rows: list[list[str]]) -> bytes:
+    """Rows written as CSV with a delimiter, line ending and encoding an office might use."""
+    import csv
+    import io
+
+    delimiter = draw(st.sampled_from((",", ",", ",", ";", "\t", "|")))
+    ending = draw(st.sampled_from(("\n", "\r\n", "\r")))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=ending).writerows(rows)
+    encoding = draw(st.sampled_from(("utf-8", "utf-8", "utf-8-sig", "gb18030", "utf-16")))
+    return buffer.getvalue().encode(encoding, errors="replace")

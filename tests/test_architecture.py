@@ -116,3 +116,18 @@ def test_importing_ecoscore_does_not_import_openpyxl() -> None:
     code = "import sys, ecoscore.cli; print('openpyxl' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "False" == out.stdout.strip()
+
+
+def test_starting_the_command_imports_no_writer() -> None:
+    """`ecoscore --version` and `ecoscore check` start without the spreadsheet libraries
+    or a file writer: each is imported where it is used. (The terminal table comes with
+    `import ecoscore`, for `ecoscore.explain_text`.)"""
+    code = (
+        "import sys, ecoscore.cli\n"
+        "heavy = ('openpyxl', 'xlsxwriter', 'jsonschema', 'ecoscore.report.xlsx',"
+        " 'ecoscore.report.html', 'ecoscore.report.markdown', 'ecoscore.report.csv',"
+        " 'ecoscore.report.template', 'ecoscore.audit.verify')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "[]" == out.stdout.strip()

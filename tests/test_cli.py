@@ -74,7 +74,10 @@ def outcome(document: dict[str, Any]) -> dict[str, Any]:
             number(u["total"]),
             number(u["total_exact"]),
             u["grade"],
-            {i["id"]: (number(i["points"]), i["status"]) for i in u["indicators"]},
+            {
+                k: (number(i["points"]), i.get("status", "scored"))
+                for k, i in u["indicators"].items()
+            },
             {k: number(r["rank"]) for k, r in u["ranks"].items()},
         )
         for u in document["units"]
@@ -204,7 +207,62 @@ def test_score_json_with_manifest(capsys: pytest.CaptureFixture[str], files: Pat
     assert ecoscore.__version__ == manifest["ecoscore"]
     assert "created" not in manifest
     card = document["units"][0]
-    assert sum(Decimal(s["amount"]) for s in card["trace"]) == Decimal(card["total"])
+    assert sum(Decimal(amount) for _, _, amount in card["trace"]) == Decimal(card["total"])
+
+
+def test_score_json_is_compact_and_pretty_on_request(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    """The JSON output is one compact line; --pretty indents the same document."""
+    compact, pretty = files / "compact.json", files / "pretty.json"
+    argv = ("score", files / "demo.toml", files / "data.csv", "-o")
+    assert EXIT_OK == run(capsys, *argv, compact)[0]
+    assert EXIT_OK == run(capsys, *argv, pretty, "--pretty")[0]
+    text = compact.read_text(encoding="utf-8")
+    assert 1 == len(text.splitlines())
+    document = json.loads(text)
+    assert json.dumps(document, ensure_ascii=False, indent=2) + "\n" == pretty.read_text("utf-8")
+
+
+@pytest.mark.parametrize("trace", ["summary", "none"])
+def test_score_trace_levels(capsys: pytest.CaptureFixture[str], files: Path, trace: str) -> None:
+    """--trace summary or none writes less of each unit, and says so; the totals stay."""
+    full = score_json(capsys, files, "data.csv")
+    out = files / f"{trace}.json"
+    code, _, err = run(
+        capsys, "score", files / "demo.toml", files / "data.csv", "-o", out, "--trace", trace
+    )
+    assert EXIT_OK == code, err
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert trace == document["trace"]
+    assert totals(full) == totals(document)
+    assert all("trace" not in u for u in document["units"])
+    xlsx = files / f"{trace}.xlsx"
+    assert (
+        EXIT_OK
+        == run(
+            capsys, "score", files / "demo.toml", files / "data.csv", "-o", xlsx, "--trace", trace
+        )[0]
+    )
+
+
+def test_trace_and_pretty_need_an_output_that_takes_them(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    """--trace on a CSV, or --trace and --pretty with no output file, are bad usage."""
+    code, _, err = run(
+        capsys,
+        "score",
+        files / "demo.toml",
+        files / "data.csv",
+        "-o",
+        files / "r.csv",
+        "--trace",
+        "none",
+    )
+    assert (EXIT_USAGE, True) == (code, "--trace applies to .json and .xlsx outputs" in err)
+    code, _, err = run(capsys, "score", files / "demo.toml", files / "data.csv", "--pretty")
+    assert (EXIT_USAGE, True) == (code, "apply to a file output" in err)
 
 
 def test_score_json_is_byte_for_byte_repeatable(

@@ -26,14 +26,15 @@
     an input or attribute id
         the unit's figure; an empty cell (or ``—``) is a missing figure;
     ``previous(x)``, ``previous(x, k)``
-        the figure for ``x`` one (or ``k``) periods back; passed as ``previous=``;
+        the figure for ``x`` one (or ``k``) periods back; passed as ``previous=`` (a
+        unit whose cells of a period are all empty is not in that period's data);
     ``→ WHAT``
         an expected result, compared as exact text with an empty cell (or ``—``) for
         "no value". ``WHAT`` is ``total``, ``total_exact``, ``grade``, an indicator id
         (its published points), a node id (its published value), ``value(i)`` (the
         indicator's measured value), ``class(i)`` (its class label), ``status(i)``,
-        ``argmax(n)`` (a node's arg-max, comma-separated), ``rank`` (the first ranking)
-        or ``rank(r)``.
+        ``argmax(n)`` (a node's arg-max, comma-separated), ``rank`` (the first ranking),
+        ``rank(r)``, or ``flags`` (the flags that hold, comma-separated).
 
     ``<!-- evaluation-error: TEXT -->`` directly above a table: evaluating its rows
     must fail with a ``DataError`` (``EvaluationError`` included) containing ``TEXT``.
@@ -247,7 +248,11 @@ def _records(table: Table) -> tuple[list[dict[str, Any]], list[list[dict[str, An
             else:
                 record[name] = value
         current.append(record)
-    periods = [earlier.get(k, []) for k in range(1, max(earlier, default=0) + 1)]
+    # A unit with no figure at all in an earlier period is not in that period's data.
+    periods = [
+        [r for r in earlier.get(k, []) if any(v is not None for n, v in r.items() if n != "unit")]
+        for k in range(1, max(earlier, default=0) + 1)
+    ]
     return current, periods
 
 
@@ -278,6 +283,8 @@ def _actual(results: ecoscore.Results, unit: str, column: str) -> str:
             return _text(card.grade)
         if name == "rank":
             return _text(results.ranking().rank_of(unit))
+        if name == "flags":
+            return ", ".join(card.flags)
         return _text(card.points(name))
     if function == "value":
         return _text(card.indicators[argument].value)

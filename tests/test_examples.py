@@ -5,10 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 
+import ecoscore
 from ecoscore.cli import main
+from ecoscore.io.submissions import read_periods
+from ecoscore.io.subunit_tables import read_subunit_table
+from ecoscore.io.tables import read_table
+from ecoscore.results.export import results_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA = sorted((ROOT / "criteria").glob("*.toml"))
@@ -115,13 +122,11 @@ def test_the_rollup_example_keeps_the_published_figures_and_excludes_a_county_wi
     out = tmp_path / "r.json"
     assert 0 == main([*_rollup_argv("submissions-2024.xlsx"), "-o", str(out)])
     units = {u["unit"]: u for u in json.loads(out.read_text("utf-8"))["units"]}
-    zhanggong = {i["id"]: i for i in units["章贡区"]["indicators"]}
-    assert "8.3" == zhanggong["pm25_change"]["value"]
+    assert "8.3" == units["章贡区"]["indicators"]["pm25_change"]["value"]
     shicheng = units["石城县"]
-    national = next(i for i in shicheng["indicators"] if i["id"] == "national_rate")
+    national = shicheng["indicators"]["national_rate"]
     assert ("excluded", None) == (national["status"], national["points"])
-    water = next(n for n in shicheng["nodes"] if n["id"] == "water")
-    assert "缺项按比例折算：× 25/18（national_rate）" == water["note"]["zh"]
+    assert "缺项按比例折算：× 25/18（national_rate）" == shicheng["nodes"]["water"]["note"]["zh"]
     rolled = next(r for r in shicheng["rollups"] if r["id"] == "national_rate")
     assert ([], None) == (rolled["subunits"], rolled["value"])
     yudu = next(r for r in units["于都县"]["rollups"] if r["id"] == "national_rate")
@@ -142,3 +147,91 @@ def test_the_rollup_example_files_are_up_to_date() -> None:
     ):
         lines = (SUBUNITS / f"{name}.csv").read_text("utf-8").splitlines()[1:]
         assert [",".join(row) for row in rows] == lines
+
+
+# Every shipped criteria file with the example data it scores, earlier periods after.
+SHIPPED = {
+    "cn-aqi-hourly-hj633-2012": ["cn-aqi-hourly/station-hours.csv"],
+    "cn-aqi-hourly-hj633-2012-pollutants-present": ["cn-aqi-hourly/station-hours-with-gaps.csv"],
+    "cn-city-air-composite-index": ["cn-city-air-composite-index/jiangxi-cities.csv"],
+    "cn-city-air-composite-index-rounded-terms": ["cn-city-air-composite-index/jiangxi-cities.csv"],
+    "epi-style-composite": ["epi-style-composite/regions.csv"],
+    "ganzhou-county-2024": [
+        "ganzhou-2024/submissions-2024.csv",
+        "ganzhou-2024/submissions-2023.csv",
+    ],
+    # The sub-unit tables are sheets of the 2024 workbook (sections, stations).
+    "ganzhou-county-2024-sections": [
+        "ganzhou-2024/subunits/submissions-2024.xlsx",
+        "ganzhou-2024/subunits/submissions-2023.csv",
+    ],
+    "gb3838-water-class": ["gb3838-water-class/sections.csv"],
+    "us-epa-aqi-2024": ["us-epa-aqi-2024/sites.csv"],
+}
+
+
+def test_every_shipped_criteria_file_has_its_example() -> None:
+    """The schema test below covers every file in criteria/."""
+    assert sorted(p.stem for p in CRITERIA) == sorted(SHIPPED)
+
+
+@pytest.mark.parametrize(
+    ("stem", "trace"),
+    [(stem, "full") for stem in sorted(SHIPPED)]
+    + [("ganzhou-county-2024", "summary"), ("ganzhou-county-2024", "none")],
+)
+def test_the_json_of_every_example_fits_the_shipped_schema(
+    stem: str, trace: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ecoscore score -o results.json` of every shipped example (and of the flagship at
+    each trace level) validates against the JSON Schema shipped in the package."""
+    data, *previous = (str(ROOT / "examples" / p) for p in SHIPPED[stem])
+    out = tmp_path / "results.json"
+    argv = ["score", str(ROOT / "criteria" / f"{stem}.toml"), data, "-o", str(out)]
+    argv += ["--trace", trace, *(["--previous", *previous] if previous else [])]
+    assert 0 == main(argv), capsys.readouterr().err
+    document = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(document, results_schema(), cls=jsonschema.Draft202012Validator)
+    assert trace == document["trace"]
+
+
+def _results(stem: str) -> ecoscore.Results:
+    criteria = ecoscore.load(ROOT / "criteria" / f"{stem}.toml")
+    periods = [
+        p
+        for path in SHIPPED[stem]
+        for p in read_periods(read_table(ROOT / "examples" / path), criteria)
+    ]
+    current, *earlier = periods
+    data = ROOT / "examples" / SHIPPED[stem][0]
+    tables = {
+        name: read_subunit_table(data, criteria, name, sheet=name) for name in criteria.subunits
+    }
+    return ecoscore.evaluate(
+        criteria,
+        current.submissions,
+        previous=[p.submissions for p in earlier],
+        tables=tables or None,
+    )
+
+
+@pytest.mark.parametrize("stem", sorted(SHIPPED))
+def test_every_clause_of_every_example_reads_as_its_outcome(stem: str) -> None:
+    """Put together from its template and args, each clause of each example is exactly the
+    text the library gives, in Chinese and in English; every number stays exact."""
+    results = _results(stem)
+    document: dict[str, Any] = ecoscore.results_to_dict(results)
+    templates = {i["id"]: i["clauses"] for i in document["indicators"]}
+    for unit in document["units"]:
+        card = results[unit["unit"]]
+        assert (str(card.total) if card.total is not None else None) == unit["total"]
+        for ident, res in card.indicators.items():
+            cell = unit["indicators"][ident]
+            assert (None if res.points is None else format(res.points, "f")) == cell["points"]
+            if res.outcome is None:
+                assert "clause" not in cell
+                continue
+            k, *args = cell["clause"]
+            for lang in ("zh", "en"):
+                template = templates[ident][k][lang]
+                assert res.outcome.text(lang) == (template.format(*args) if args else template)

@@ -12,7 +12,7 @@ def test_api_usage_runs() -> None:
 
 def test_api_usage_problems() -> None:
     """The typed usage example lists problems as printed strings."""
-    assert ["<criteria>: ecoscore: missing required key 'ecoscore'"] == api_usage.problems(
+    assert ["<criteria>:1:1: ecoscore: missing required key 'ecoscore'"] == api_usage.problems(
         'id = "x"\ntitle = "t"\n[indicator.x]\nvalue = "1"\n'
     )[:1]
 

@@ -10,26 +10,36 @@ Exit codes:
 1      bad input: criteria that do not load, data that cannot be read or scored
 2      bad usage: unknown options, an output over an input, an unknown unit
 3      ``verify`` found published figures that the recomputation differs from
+4      ``--keep-going``: the results were written, but some units were left out
+       (each listed, with its located reasons, on the terminal and in the output)
 =====  =====================================================================
+
+``score`` and ``verify`` are strict by default: one row that cannot be read or scored
+stops the run (exit 1) and nothing is written. With ``--keep-going`` such rows are left
+out and listed, the other units are scored and ranked among themselves, and the exit code
+is 4 (3 when ``verify`` also finds differences). A problem that is no row's (a missing
+column, criteria that do not load) still stops the run.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 import ecoscore
-from ecoscore.audit.verify import verify
 from ecoscore.engine.evaluation import evaluate
+from ecoscore.engine.partial import evaluate_keeping_going
 from ecoscore.errors import DataError, EcoscoreError, Location, Problem, UsageError
 from ecoscore.io import atomic
 from ecoscore.io.columns import UnitIndex, unit_hint
 from ecoscore.io.manifest import build_manifest, file_entry
+from ecoscore.io.partial import read_periods_keeping_going
 from ecoscore.io.submissions import Period, read_periods
 from ecoscore.io.subunit_tables import read_subunit_table, sheet_for, workbook_sheets
 from ecoscore.io.tables import Cell, read_table
@@ -39,17 +49,24 @@ from ecoscore.model import Criteria
 from ecoscore.report.outline import outline
 from ecoscore.report.text import explain, render_table
 from ecoscore.results.assessment import Results
-from ecoscore.results.export import results_to_dict
+from ecoscore.results.export import TRACES, iter_results_json
+from ecoscore.results.left_out import LeftOut
 
-__all__ = ["EXIT_DIFFERENCES", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
+if TYPE_CHECKING:  # verify is imported where it runs
+    from ecoscore.audit.verify import Verification
+
+__all__ = ["EXIT_DIFFERENCES", "EXIT_INPUT", "EXIT_LEFT_OUT", "EXIT_OK", "EXIT_USAGE", "main"]
 
 EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_DIFFERENCES = 3
+EXIT_LEFT_OUT = 4
 
 #: The output kinds of ``ecoscore score -o``, by file extension.
 OUTPUT_KINDS = (".xlsx", ".csv", ".json", ".md", ".html")
+# The kinds that hold each unit's trace, and so take --trace.
+_TRACED_KINDS = (".xlsx", ".json")
 
 _MESSAGES: dict[str, tuple[str, str]] = {
     "problems": ("共 {n} 个问题，未能完成", "{n} problem(s); nothing was done"),
@@ -67,6 +84,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "compared": ("比对项：{items}", "compared: {items}"),
     "unpublished": ("未公布的单位：{units}", "units not in the published table: {units}"),
     "published": ("公布", "published"),
+    "left_out": (
+        "{n} 个单位未评分（--keep-going），原因如下：",
+        "{n} unit(s) left out (--keep-going), for these reasons:",
+    ),
     "computed": ("计算", "computed"),
 }
 
@@ -104,11 +125,18 @@ def _parser() -> argparse.ArgumentParser:
         help="the rows of a sub-unit table the criteria declare (sections=sections.csv);"
         " a data workbook may hold them in a sheet named after the table",
     )
+    data.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="leave out (and list) the units whose rows cannot be read or scored, score the "
+        "rest, exit 4",
+    )
 
     parser = argparse.ArgumentParser(
         prog="ecoscore",
         description="Score and rank performance assessments from TOML criteria, exactly.",
-        epilog="exit codes: 0 success, 1 bad input, 2 bad usage, 3 verify found differences",
+        epilog="exit codes: 0 success, 1 bad input, 2 bad usage, 3 verify found differences, "
+        "4 --keep-going left units out",
     )
     parser.add_argument("--version", action="version", version=f"ecoscore {ecoscore.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -120,6 +148,16 @@ def _parser() -> argparse.ArgumentParser:
     score = commands.add_parser("score", parents=[common, data], help="score and rank")
     score.add_argument(
         "-o", "--output", help="write " + ", ".join(OUTPUT_KINDS) + " instead of printing a table"
+    )
+    score.add_argument(
+        "--trace",
+        choices=TRACES,
+        help="how much of each unit's trace a .json or .xlsx output holds: full (the default:"
+        " every clause, figure and step), summary (points and values), none (totals, grades,"
+        " ranks)",
+    )
+    score.add_argument(
+        "--pretty", action="store_true", help="indent a .json output (default: compact)"
     )
     score.add_argument(
         "--stamp",
@@ -187,25 +225,45 @@ def _language(args: argparse.Namespace, criteria: Criteria) -> str:
 def _read(args: argparse.Namespace) -> tuple[Criteria, Results]:
     """Load the criteria, read the data and earlier periods, evaluate."""
     criteria = load(args.criteria)
+    keep_going = bool(getattr(args, "keep_going", False))
     problems: list[Problem] = []
     periods: list[Period] = []
+    unread: tuple[LeftOut, ...] = ()
     for k, path in enumerate([args.data, *args.previous]):
         try:
-            table = read_table(path, sheet=args.sheet, encoding=args.encoding)
-            periods.extend(read_periods(table, criteria, strict=k == 0))
+            table = read_table(
+                path, sheet=args.sheet, encoding=args.encoding, keep_going=keep_going and k == 0
+            )
+            if keep_going and k == 0:
+                found, unread = read_periods_keeping_going(table, criteria)
+                periods.extend(found)
+            else:
+                periods.extend(read_periods(table, criteria, strict=k == 0))
         except DataError as error:
             problems.extend(error.problems)
     tables = _tables(args, criteria, problems)
     if problems:
         raise DataError(problems)
     current, *earlier = periods
+    if keep_going:
+        results = evaluate_keeping_going(
+            criteria,
+            current.submissions,
+            previous=earlier,
+            source=args.data,
+            left_out=unread,
+            period=current.name,
+            tables=tables,
+        )
+        _report_left_out(results, _language(args, criteria))
+        return criteria, results
     results = evaluate(
         criteria,
         current.submissions,
-        previous=[p.submissions for p in earlier],
+        previous=earlier,
         source=args.data,
+        period=current.name,
         tables=tables,
-        periods=[p.name for p in periods],
     )
     return criteria, results
 
@@ -270,13 +328,43 @@ def _tables(
     return tables
 
 
+def _report_left_out(results: Results, lang: str) -> None:
+    """List the units a run that kept going left out, with their reasons, on stderr."""
+    if not results.left_out:
+        return
+    print("ecoscore: " + _say("left_out", lang, n=len(results.left_out)), file=sys.stderr)
+    for entry in results.left_out:
+        for reason in entry.reasons():
+            print(f"  {reason}", file=sys.stderr)
+
+
+def _without_left_out(outcome: Verification, results: Results) -> Verification:
+    """The verification less the units left out: listed as such, they are not compared."""
+    left = {entry.unit for entry in results.left_out}
+    if not left:
+        return outcome
+    return attrs.evolve(
+        outcome,
+        units=tuple(u for u in outcome.units if u not in left),
+        differences=tuple(d for d in outcome.differences if d.unit not in left),
+    )
+
+
+def _done(results: Results) -> int:
+    """The exit code of a run that wrote its results: 4 when units were left out."""
+    return EXIT_LEFT_OUT if results.left_out else EXIT_OK
+
+
 def _settings(args: argparse.Namespace, lang: str) -> dict[str, Any]:
-    return {
+    settings = {
         "lang": lang,
         "sheet": args.sheet,
         "encoding": args.encoding,
         "stamp": bool(getattr(args, "stamp", False)),
     }
+    if getattr(args, "keep_going", False):
+        settings["keep_going"] = True  # recorded only when set: it changes who is ranked
+    return settings
 
 
 # -- commands --------------------------------------------------------------------------
@@ -307,14 +395,18 @@ def _score(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"{args.output}: unknown output kind {kind!r}; use " + ", ".join(OUTPUT_KINDS)
             )
+        if args.trace is not None and out.suffix.lower() not in _TRACED_KINDS:
+            raise UsageError(f"{args.output}: --trace applies to .json and .xlsx outputs")
         atomic.refuse_inputs(
             out, [args.criteria, args.data, *args.previous, *_table_files(args).values()]
         )
+    elif args.trace is not None or args.pretty:
+        raise UsageError("--trace and --pretty apply to a file output (-o)")
     criteria, results = _read(args)
     lang = _language(args, criteria)
     if out is None:
         print(render_table(results, lang), end="")
-        return EXIT_OK
+        return _done(results)
     kind = out.suffix.lower()
     stamp = datetime.datetime.now(datetime.timezone.utc) if args.stamp else None
     manifest = build_manifest(
@@ -328,22 +420,34 @@ def _score(args: argparse.Namespace) -> int:
     tables = _table_files(args, criteria)
     if tables:
         manifest["tables"] = {name: file_entry(path) for name, path in tables.items()}
-    _write(out, kind, results, lang, manifest)
+    _write(out, kind, results, lang, manifest, trace=args.trace or "full", pretty=args.pretty)
     print(_say("wrote", lang, path=args.output))
-    return EXIT_OK
+    return _done(results)
 
 
-def _write(out: Path, kind: str, results: Results, lang: str, manifest: dict[str, Any]) -> None:
+def _write(
+    out: Path,
+    kind: str,
+    results: Results,
+    lang: str,
+    manifest: dict[str, Any],
+    *,
+    trace: str = "full",
+    pretty: bool = False,
+) -> None:
     """Write one output file; its writer is imported here, so a start-up needs none."""
     if kind == ".xlsx":
         from ecoscore.report.xlsx import write_xlsx
 
         with atomic.atomic_path(out) as temporary:
-            write_xlsx(results, temporary, lang)
+            write_xlsx(results, temporary, lang, trace=trace)
     elif kind == ".json":
-        document = results_to_dict(results)
-        document["manifest"] = manifest
-        atomic.write_text(out, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        # Written a unit at a time: a large evaluation's document is never held whole.
+        pieces = iter_results_json(
+            results, indent=2 if pretty else None, trace=trace, more={"manifest": manifest}
+        )
+        with atomic.open_text(out) as f:
+            f.writelines(pieces)
     elif kind == ".csv":
         from ecoscore.report.csv import render_csv
 
@@ -413,7 +517,10 @@ def _verify(args: argparse.Namespace) -> int:
     if late:
         raise DataError(late)
     lang = _language(args, criteria)
-    outcome = verify(results, table)
+    # Imported here: the audit (and its explanations) is needed by verify alone.
+    from ecoscore.audit.verify import verify
+
+    outcome = _without_left_out(verify(results, table), results)
     print(_say("compared", lang, items=", ".join(outcome.compared)))
     for difference in outcome.differences:
         print(
@@ -428,6 +535,6 @@ def _verify(args: argparse.Namespace) -> int:
     n = len(outcome.units)
     if outcome.ok:
         print(_say("verify_ok", lang, n=n))
-        return EXIT_OK
+        return _done(results)
     print(_say("verify_bad", lang, k=len(outcome.differing_units()), n=n))
     return EXIT_DIFFERENCES

@@ -57,6 +57,8 @@ class Location:
                 if self.column is not None:
                     where += f":{self.column}"
                 parts.append(where)
+            elif self.sheet is not None:
+                parts.append(f"{self.file}:{self.sheet}")
             else:
                 parts.append(self.file)
         elif self.line is not None:

@@ -22,6 +22,7 @@ __all__ = [
     "Attribute",
     "Criteria",
     "Derived",
+    "FlagSpec",
     "GradeBand",
     "GradeRule",
     "Grades",
@@ -29,6 +30,7 @@ __all__ = [
     "Input",
     "Label",
     "Node",
+    "Periods",
     "Quota",
     "RankingSpec",
     "Rollup",
@@ -311,6 +313,39 @@ class Rollup:
 
 
 @attrs.frozen
+class Periods:
+    """The periods of an assessment (``[periods]``), earliest first.
+
+    ``assessed`` periods are scored with these criteria, earliest first, so that a rule of
+    one period can read the results of the earlier ones; ``baseline`` periods only
+    provide figures (a base year). ``order`` is every period, earliest first.
+    """
+
+    assessed: tuple[str, ...]
+    baseline: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class FlagSpec:
+    """A ``[flag.<id>]``: a named, bilingual mark attached to a unit when ``when`` holds.
+
+    A flag changes no score; it is published with the results (约谈, 三年连续优秀).
+    ``reads`` lists the other flags its condition reads (it is decided after them).
+    """
+
+    id: str
+    label: Label
+    when: Expression
+    reads: tuple[str, ...] = ()
+
+
+#: The names of an earlier period's results that ``previous(…)`` may read, besides the
+#: ids of indicators, nodes, rankings and flags.
+RESULT_NAMES = ("total", "grade", "units")
+
+
+@attrs.frozen
 class Criteria:
     """A whole criteria file, loaded and checked."""
 
@@ -337,6 +372,13 @@ class Criteria:
     #: Where each key of the criteria text stands (key path → line, column), for
     #: messages about the criteria after loading (lint warnings).
     positions: Mapping[str, tuple[int, int]] = attrs.field(factory=dict, repr=False, eq=False)
+    periods: Periods | None = None
+    flags: tuple[FlagSpec, ...] = ()
+    #: Whether any rule reads an earlier period's results (``previous(grade)`` …): then
+    #: the earlier periods are assessed too, earliest first.
+    reads_results: bool = False
+    #: The ``at(x, "P")`` and ``periods_since("P")`` lookups rules make: (x or "", P).
+    period_reads: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def total(self) -> Node:

@@ -30,6 +30,8 @@ import attrs
 __all__ = [
     "CONTEXT",
     "EXACT_SUM",
+    "MAX_PLACES",
+    "MIN_PLACES",
     "MODES",
     "Rounding",
     "RoundingError",
@@ -63,6 +65,12 @@ _DECIMAL_MODES = {
 
 #: Every rounding mode a criteria file may name.
 MODES: tuple[str, ...] = (*_DECIMAL_MODES, "float")
+
+#: The places a rounding may declare: from -6 (to millions; -1 rounds to tens, so 96.1
+#: is 100) to 12 decimal places. Negative places serve published figures rounded to tens
+#: or hundreds; beyond these, a rounding is more likely a slip than a rule.
+MIN_PLACES = -6
+MAX_PLACES = 12
 
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
@@ -146,8 +154,8 @@ def parse_rounding(text: str) -> Rounding:
     places, mode = int(parts[0]), parts[1]
     if mode not in MODES:
         raise ValueError(f"unknown rounding mode {mode!r}; one of {', '.join(MODES)}")
-    if not -6 <= places <= 12:
-        raise ValueError(f"{places} places is out of range (-6 to 12)")
+    if not MIN_PLACES <= places <= MAX_PLACES:
+        raise ValueError(f"{places} places is out of range ({MIN_PLACES} to {MAX_PLACES})")
     return Rounding(places, mode)
 
 

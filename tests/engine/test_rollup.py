@@ -213,8 +213,8 @@ def test_rollups_of_earlier_periods_feed_previous() -> None:
 
 
 def test_periods_are_matched_by_name_when_named() -> None:
-    """periods= names the current period: with "2023" current, 2023's rows are rolled up."""
-    f = run(previous=[], periods=["2023"])["南康区"].rollups["good_share"]
+    """period= names the current period: with "2023" current, 2023's rows are rolled up."""
+    f = run(previous=[], period="2023")["南康区"].rollups["good_share"]
     assert (Decimal("50.00"), "2023") == (f.value, f.period)
 
 
@@ -292,7 +292,7 @@ def test_a_current_period_the_table_does_not_have_is_an_error() -> None:
     """Periods named alike nowhere ("2024年" in the data, "2024" in the table) are an
     error, not a county with no sections."""
     with pytest.raises(DataError) as caught:
-        run(periods=["2024年", "2023年"])
+        run(period="2024年")
     message = str(caught.value)
     assert "the sub-unit table 'sections' has no rows for the period '2024年'" in message
     assert "(its periods: 2023, 2024)" in message

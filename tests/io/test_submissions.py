@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
 import ecoscore
+from ecoscore.engine import submission
 from ecoscore.engine.submission import Submission
 from ecoscore.errors import DataError, Location
 from ecoscore.io.columns import (
@@ -361,3 +363,37 @@ def test_unit_column_skips_input_columns(tmp_path: Path) -> None:
     path = write(tmp_path, "d.csv", "name,unit\nx,甲\n")
     assert 0 == unit_column(read_table(path))
     assert 1 == unit_column(read_table(path), skip=[0])
+
+
+def test_figures_read_from_a_file_are_checked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader checks the figures and hands them on typed: evaluate does not check
+    them a second time for the same criteria, and does for other criteria."""
+    criteria = ecoscore.loads(
+        'ecoscore = 1\nid = "c"\ntitle = { zh = "c" }\n[inputs]\nx = { zh = "x", min = 0 }\n'
+        "[indicator.x]\npoints = 10\ntarget = { at_least = 5 }\n"
+    )
+    path = tmp_path / "data.csv"
+    path.write_text("unit,x\nA,6\nB,4\n", encoding="utf-8")
+    subs = ecoscore.read_submissions(path, criteria)
+    calls: list[str] = []
+    read_unit = submission.read_unit
+
+    def counted(*args: Any) -> Any:
+        calls.append(args[1].unit)
+        return read_unit(*args)
+
+    monkeypatch.setattr(submission, "read_unit", counted)
+    results = ecoscore.evaluate(criteria, subs)
+    assert [] == calls
+    assert Decimal(10) == results["A"].total
+    other = ecoscore.loads(_OTHER)
+    ecoscore.evaluate(other, subs)
+    assert ["A", "B"] == calls
+
+
+_OTHER = (
+    'ecoscore = 1\nid = "o"\ntitle = { zh = "o" }\n[inputs]\nx = { zh = "x", min = 0 }\n'
+    "[indicator.x]\npoints = 5\ntarget = { at_least = 5 }\n"
+)

@@ -143,13 +143,22 @@ def test_quoted_newlines_keep_line_numbers(tmp_path: Path) -> None:
     assert [3, 5] == [row[0].location.line for row in table.rows]
 
 
-def test_blank_cells_and_short_rows(tmp_path: Path) -> None:
-    """Spaces-only cells are missing, and short rows are padded with located empty cells."""
-    path = tmp_path / "data.csv"
-    path.write_text("unit,pm25,o3\n A ,\u3000,\nB\n", encoding="utf-8")
+def test_blank_cells_and_short_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spaces-only cells are missing; a short row is an error at its line (it was padded
+    with empty cells, which a missing-data policy would have scored)."""
+    monkeypatch.chdir(tmp_path)
+    path = Path("data.csv")
+    path.write_text("unit,pm25,o3\n A ,\u3000,\nB,,\n", encoding="utf-8")
     table = read_table(path)
     assert [["A", None, None], ["B", None, None]] == texts(table)
     assert Location(file=str(path), line=3, column=3) == table.rows[1][2].location
+    path.write_text("unit,pm25,o3\n A ,\u3000,\nB\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(path)
+    assert [
+        "data.csv:3: line 3 has 1 cell, the header has 3"
+        " (every row has a cell per column; leave a missing figure's cell empty)"
+    ] == messages(caught)
 
 
 def test_header_is_first_non_blank_row(tmp_path: Path) -> None:
@@ -172,16 +181,17 @@ def test_nameless_empty_columns_are_dropped(tmp_path: Path) -> None:
 
 
 def test_value_under_no_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A value in a column with no name, or beyond the header, is a located problem."""
+    """A value in a column with no name is a located problem; a value beyond the header
+    makes a long row, reported at its line (it was "a value in a column with no name")."""
     monkeypatch.chdir(tmp_path)
     Path("data.csv").write_text("unit,,pm25\nA,x,31\nB,,32,extra\n", encoding="utf-8")
     with pytest.raises(DataError) as caught:
         read_table("data.csv")
     assert [
+        "data.csv:3: line 3 has 4 cells, the header has 3"
+        " (a cell holding a comma goes in double quotes)",
         "data.csv:2:2: a value in a column with no name in the header"
         " (name the column at column 2, or delete the value)",
-        "data.csv:3:4: a value in a column with no name in the header"
-        " (name the column at column 4, or delete the value)",
     ] == messages(caught)
 
 
@@ -329,10 +339,20 @@ def test_error_text_in_a_string_cell(tmp_path: Path) -> None:
         read_table(path)
 
 
-def test_formula_without_cached_value_is_empty(tmp_path: Path) -> None:
-    """A formula never calculated by Excel has no value and reads as empty, not as its text."""
-    path = write_xlsx(tmp_path / "data.xlsx", [["unit", "a", "b"], ["A", 95, "=B2*2"]])
-    assert [["A", "95", None]] == texts(read_table(path))
+def test_formula_without_cached_value_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A formula never calculated by Excel is an error at its cell that says so (it read as
+    an empty cell, then as a missing figure)."""
+    monkeypatch.chdir(tmp_path)
+    write_xlsx(Path("data.xlsx"), [["unit", "a", "b"], ["A", 95, "=B2*2"]])
+    with pytest.raises(DataError) as caught:
+        read_table("data.xlsx")
+    assert [
+        "data.xlsx:Sheet1!C2: this cell is a formula (=B2*2) that was never calculated"
+        " (公式未计算) (open the workbook in Excel or WPS and save it, so that its formulas"
+        " have values)"
+    ] == messages(caught)
 
 
 def test_formula_reads_cached_value(tmp_path: Path) -> None:

@@ -513,6 +513,47 @@ def test_xlsx_trace_has_a_row_per_indicator_node_and_grade_step(
     ] == pm25[5:11]
 
 
+def test_xlsx_columns_fit_their_widest_cell(workbook_path: Path) -> None:
+    """Each column is as wide as its widest cell (wide characters count twice), plus room
+    for the filter button, within a cap."""
+    ws = load_workbook(workbook_path)["排名"]
+    names = [r[1].value for r in ws.iter_rows(min_row=2)]
+    widest = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in n) for n in names)
+    # The file stores the width with the few pixels of padding Excel adds.
+    assert 0 <= ws.column_dimensions["B"].width - min(widest + 3, 50) < 1
+
+
+@pytest.mark.parametrize(("trace", "sheets"), [("summary", ["排名", "得分"]), ("none", ["排名"])])
+def test_xlsx_trace_levels_leave_sheets_out(
+    results: Results, tmp_path: Path, trace: str, sheets: list[str]
+) -> None:
+    """trace="summary" leaves out the trace sheet, trace="none" the scores sheet too."""
+    path = tmp_path / f"{trace}.xlsx"
+    write_xlsx(results, path, trace=trace)
+    assert sheets == load_workbook(path).sheetnames
+
+
+def test_xlsx_trace_goes_on_in_more_sheets_without_splitting_a_unit(
+    results: Results, workbook_path: Path, tmp_path: Path
+) -> None:
+    """A trace longer than a sheet's rows goes on in 过程 2, 过程 3 …, each with its
+    header, each unit's rows on one sheet, and no row lost."""
+    whole = [
+        [c.value for c in r] for r in load_workbook(workbook_path)["过程"].iter_rows(min_row=2)
+    ]
+    per_unit = max(len(c.indicators) + len(c.nodes) + len(c.grade_steps) for c in results)
+    path = tmp_path / "split.xlsx"
+    write_xlsx(results, path, rows_per_sheet=per_unit * 2 + 1)
+    wb = load_workbook(path)
+    traces = [ws for ws in wb if ws.title.startswith("过程")]
+    assert ["过程", "过程 2"] == [ws.title for ws in traces[:2]]
+    parts = [[[c.value for c in r] for r in ws.iter_rows(min_row=2)] for ws in traces]
+    assert whole == [row for part in parts for row in part]
+    units = [{row[0] for row in part} for part in parts]
+    assert all(not (a & b) for k, a in enumerate(units) for b in units[k + 1 :])
+    assert all(ws["A1"].value == "单位" and ws.freeze_panes == "B2" for ws in traces)
+
+
 def test_xlsx_keeps_long_decimals_exact_as_text(tmp_path: Path) -> None:
     """A value with more digits than Excel keeps is written as its exact text."""
     criteria = ecoscore.loads(

@@ -201,7 +201,8 @@ class _Verifier:
         order = _order(self.criteria)
         items = sorted(self.columns.items.items(), key=lambda kv: order.get(kv[1], len(order)))
         differences: list[Difference] = []
-        seen: list[str] = []
+        # The units already compared, in the table's order; a dict answers "seen?" at once.
+        seen: dict[str, None] = {}
         for row in self.table.rows:
             cell = row[self.columns.unit]
             if cell.text is None:
@@ -214,7 +215,7 @@ class _Verifier:
                     Problem(f"unit {unit} is listed twice (单位重复)", cell.location)
                 )
                 continue
-            seen.append(unit)
+            seen[unit] = None
             card = self.results.cards.get(unit)
             if card is None:
                 why = Label("公布表中有该单位，但数据中没有", "published, but there are no figures")

@@ -28,12 +28,14 @@ from typing import Any
 from ecoscore.engine import grading, ranking
 from ecoscore.engine.aggregate import aggregate_tree
 from ecoscore.engine.compiled import score_columns
-from ecoscore.engine.rollup import Tables, roll_up
+from ecoscore.engine.flags import flag_all, published_names
+from ecoscore.engine.rollup import RolledUpPeriods, Tables, roll_up
 from ecoscore.engine.scoring import BEYOND, IndicatorScorer, Missing
-from ecoscore.engine.submission import Submission, Value, read_period
+from ecoscore.engine.submission import Period, Submission, Value, read_period
 from ecoscore.engine.summary import summarise
-from ecoscore.errors import DataError, EvaluationError, Problem
+from ecoscore.errors import DataError, EvaluationError, Location, Problem
 from ecoscore.expr.expression import EvaluationFailure, MissingValue
+from ecoscore.expr.periods import at_key, since_key
 from ecoscore.model import Criteria, Indicator, Label
 from ecoscore.numbers import CONTEXT, RoundingError
 from ecoscore.results.assessment import Results
@@ -50,19 +52,22 @@ def evaluate(
     criteria: Criteria,
     submissions: Iterable[Record],
     *,
-    previous: Sequence[Iterable[Record]] = (),
+    previous: Sequence[Iterable[Record] | Period] = (),
     source: str = "<submissions>",
+    period: str | None = None,
     tables: Tables | None = None,
-    periods: Sequence[str | None] = (),
 ) -> Results:
     """Score, grade and rank every unit in ``submissions``.
 
     ``previous`` holds earlier periods' submissions, the most recent first: ``previous(x)``
-    in a rule reads ``previous[0]``, ``previous(x, 2)`` reads ``previous[1]``.
+    in a rule reads ``previous[0]``, ``previous(x, 2)`` reads ``previous[1]``. Each may be a
+    ``Period`` (its name and submissions); ``period`` names the current one. When a rule
+    reads an earlier period's results (``previous(grade)`` …), or ``[periods]`` declares
+    them assessed, the earlier periods are assessed too, earliest first, with the same
+    criteria; ``Results.history`` holds their results.
     ``tables`` holds the rows of each sub-unit table the criteria declare (``{"sections":
-    rows}``, rows of any period), which the roll-ups aggregate before anything is scored
-    (``ecoscore.engine.rollup``); ``periods`` names the current period and each previous
-    one, to pick the rows of a table with a period column.
+    rows}``, rows of any period), which the roll-ups aggregate into each unit's figures
+    before anything is scored (``ecoscore.engine.rollup``).
     Raises ``DataError`` for figures that cannot be read and ``EvaluationError`` for
     figures that cannot be scored, each listing every problem. Safe to call from several
     threads at once.
@@ -74,7 +79,7 @@ def evaluate(
     gc.disable()
     try:
         with decimal.localcontext(CONTEXT):
-            return _Evaluation(criteria, source).run(submissions, previous, tables, periods)
+            return _Evaluation(criteria, source).run(submissions, previous, period, tables)
     finally:
         if collecting:
             gc.enable()
@@ -84,17 +89,17 @@ def evaluate_reference(
     criteria: Criteria,
     submissions: Iterable[Record],
     *,
-    previous: Sequence[Iterable[Record]] = (),
+    previous: Sequence[Iterable[Record] | Period] = (),
     source: str = "<submissions>",
+    period: str | None = None,
     tables: Tables | None = None,
-    periods: Sequence[str | None] = (),
 ) -> Results:
     """``evaluate`` with every cell on the reference path (``IndicatorScorer``), none on
     the compiled one: slower, and the same results, traces and errors. For tests, and for
     an auditor who wants the plainest computation."""
     with decimal.localcontext(CONTEXT):
         return _Evaluation(criteria, source, compiled=False).run(
-            submissions, previous, tables, periods
+            submissions, previous, period, tables
         )
 
 
@@ -111,9 +116,9 @@ class _Evaluation:
     def run(
         self,
         submissions: Iterable[Record],
-        previous: Sequence[Iterable[Record]],
+        previous: Sequence[Iterable[Record] | Period],
+        period: str | None,
         tables: Tables | None = None,
-        periods: Sequence[str | None] = (),
     ) -> Results:
         c = self.criteria
         read_problems: list[Problem] = []
@@ -121,34 +126,88 @@ class _Evaluation:
         history = [
             read_period(
                 c,
-                period,
+                p.submissions if isinstance(p, Period) else p,
                 read_problems,
                 source=f"{self.source} (previous {k + 1})",
                 check_units=False,
             )
-            for k, period in enumerate(previous)
+            for k, p in enumerate(previous)
         ]
+        given = [period, *(p.name if isinstance(p, Period) else None for p in previous)]
+        names = _period_names(c, given, read_problems, self.source)
+        self.names = names
         # -- roll-ups (ecoscore.engine.rollup): each unit's figures from its sub-units,
         # in every period, added to its values before anything reads them.
-        rolled = (
-            roll_up(
+        self.rolled = RolledUpPeriods()
+        if c.subunits or tables:
+            self.rolled = roll_up(
                 c,
                 tables or {},
-                periods,
+                names,
                 [{u: v for u, (_, v) in p.items()} for p in (units, *history)],
                 read_problems,
                 self.problems,
-                self.failed,
+                strict=[self._assessed(k) for k in range(len(history) + 1)],
                 source=self.source,
             )
-            if c.subunits or tables
-            else {}
-        )
         # -- end of roll-ups
         if read_problems:
             raise DataError(read_problems)
+        # Earlier periods, the earliest first: each unit's figures and derived values in
+        # every one, and the whole assessment of those that are assessed, whose results
+        # (total, grade, ranks, flags …) later periods read as previous(…).
+        past: list[dict[str, dict[str, Any]]] = [{} for _ in history]
+        earlier: list[Results | None] = [None] * len(history)
+        for k in range(len(history) - 1, -1, -1):
+            if self._assessed(k + 1):
+                held = [r for r in earlier[k + 1 :] if r is not None]
+                results, envs = self._assess(history[k], past[k + 1 :], k + 1, tuple(held))
+                ranks = {r.id: {e.unit: e.rank for e in r.entries} for r in results.rankings}
+                past[k] = {
+                    u: {
+                        **published_names(results[u], results.rankings, ranks, len(results)),
+                        **{f: f in results[u].flags for f in (g.id for g in c.flags)},
+                        **envs[u],
+                    }
+                    for u in results.cards
+                }
+                earlier[k] = results
+            else:
+                past[k] = {
+                    u: self._environment(sub, values, past[k + 1 :], k + 1, strict=False)
+                    for u, (sub, values) in history[k].items()
+                }
+        held = [r for r in earlier if r is not None]
+        return self._assess(units, past, 0, tuple(held))[0]
+
+    def _assessed(self, position: int) -> bool:
+        """Whether the period ``position`` places back is assessed (0: the current)."""
+        if position == 0:
+            return True
+        periods = self.criteria.periods
+        if periods is not None:
+            return self.names[position] in periods.assessed
+        return self.criteria.reads_results
+
+    def _assess(
+        self,
+        units: Mapping[str, tuple[Submission, dict[str, Value]]],
+        past: Sequence[Mapping[str, Mapping[str, Any]]],
+        position: int,
+        history: tuple[Results, ...],
+    ) -> tuple[Results, dict[str, dict[str, Any]]]:
+        """One period's assessment, with the earlier periods' values in ``past`` (the most
+        recent first) and the results of the earlier assessed ones in ``history``."""
+        c = self.criteria
+        # The current period also answers for the roll-ups' problems, found before any
+        # period is assessed (an earlier assessed period that had others has raised).
+        problems_before = len(self.problems) if position else 0
+        self.failed.clear()  # a derived value that failed in an earlier period is no excuse
+        self.failed |= self.rolled.failed_in(position)  # roll-ups, reported already
         order = sorted(units)  # results never depend on the order of the input
-        envs = [self._environment(units[u][0], units[u][1], history) for u in order]
+        envs = [
+            self._environment(units[u][0], units[u][1], past, position, strict=True) for u in order
+        ]
         # Pass 1: each indicator's measured value, for every unit.
         scorer = self.scorer
         measured = {ind.id: self._measure(ind, envs) for ind in c.indicators.values()}
@@ -200,19 +259,21 @@ class _Evaluation:
                 total_exact=total.raw,
                 total=total.value,
                 plan=plan,
-                rollups=rolled.get(u, {}),
+                rollups=self.rolled.of(position).get(u, {}),
             )
         envs_of = dict(zip(order, envs, strict=True))
-        if self.problems:
+        if len(self.problems) > problems_before:
             raise EvaluationError(self.problems)
         rankings = ranking.rank_all(c, cards, envs_of, self.problems)
         cards = grading.grade_all(c, cards, envs_of, rankings, self.problems)
-        if self.problems:
+        cards = flag_all(c, cards, envs_of, rankings, self.problems)
+        if len(self.problems) > problems_before:
             raise EvaluationError(self.problems)
         summaries = summarise(c, cards, envs_of, self.problems)
-        if self.problems:
+        if len(self.problems) > problems_before:
             raise EvaluationError(self.problems)
-        return Results(c, cards, rankings, summaries)
+        name = self.names[position]
+        return Results(c, cards, rankings, summaries, period=name, history=history), envs_of
 
     def _measure(self, ind: Indicator, envs: Sequence[Mapping[str, Any]]) -> list[Any]:
         """The indicator's measured value for every unit: a ``Missing`` where it has none,
@@ -230,30 +291,50 @@ class _Evaluation:
         self,
         sub: Submission,
         values: Mapping[str, Value],
-        history: Sequence[Mapping[str, tuple[Submission, dict[str, Value]]]],
+        past: Sequence[Mapping[str, Mapping[str, Any]]],
+        position: int,
+        *,
+        strict: bool,
     ) -> dict[str, Any]:
-        """The unit's values by name: inputs, attributes, derived, previous(...).
-
-        Periods are worked out from the oldest, so that each period's derived values can
-        read its own previous periods (a change on last year, one year back).
-        """
-        periods: list[Mapping[str, Value] | None] = [
-            period[sub.unit][1] if sub.unit in period else None for period in history
-        ]
-        envs: list[dict[str, Any] | None] = [None] * len(periods)
-        for k in range(len(periods) - 1, -1, -1):
-            values_k = periods[k]
-            if values_k is None:
-                continue
-            past = dict(values_k)
-            _add_previous(past, envs[k + 1 :])
-            self._derive(sub, past, strict=False)
-            envs[k] = past
+        """The unit's values by name in the period ``position`` places back: inputs,
+        attributes, derived values, previous(…) from ``past`` (the earlier periods' values,
+        the most recent first), at(…) and periods_since(…)."""
         env: dict[str, Any] = dict(values)
-        _add_previous(env, envs)
+        unit = sub.unit
+        _add_previous(env, [period.get(unit) for period in past])
+        if self.criteria.period_reads:
+            self._named_periods(env, unit, past, position)
         # Derived last: a derived value may read previous(...) ("PM2.5 change on last year").
-        self._derive(sub, env, strict=True)
+        self._derive(sub, env, strict=strict)
+        if self.criteria.period_reads:
+            here = self.names[position]
+            for name, period in self.criteria.period_reads:
+                if name and period == here:
+                    env[at_key(name, period)] = env.get(name)  # a derived value too
         return env
+
+    def _named_periods(
+        self,
+        env: dict[str, Any],
+        unit: str,
+        past: Sequence[Mapping[str, Mapping[str, Any]]],
+        position: int,
+    ) -> None:
+        """``at(x, "P")`` and ``periods_since("P")``: values of a period by its name."""
+        periods = self.criteria.periods
+        assert periods is not None  # the loader requires [periods] for these forms
+        here = self.names[position]
+        for name, period in self.criteria.period_reads:
+            back = self.names.index(period) - position if period in self.names else -1
+            if not name:
+                env[since_key(period)] = Decimal(_since(periods.order, here, period))
+            elif back > 0:
+                earlier = past[back - 1].get(unit)
+                env[at_key(name, period)] = None if earlier is None else earlier.get(name)
+            else:
+                # The period itself is read where it is needed (``at(x, "2024")`` in
+                # 2024 is x); a later or absent period is missing.
+                env[at_key(name, period)] = env.get(name) if back == 0 else None
 
     def _derive(self, sub: Submission, env: dict[str, Any], *, strict: bool) -> None:
         """Derived values in dependency order; ``strict``: report failures (the current
@@ -295,6 +376,75 @@ class _Evaluation:
                 Problem(f"{sub.unit}: derived {ident} = {message}", sub.origin, hint)
             )
             self.failed.add((sub.unit, ident))
+
+
+def _since(order: Sequence[str], here: str | None, base: str) -> int:
+    """How many periods ``here`` is after ``base``: the difference of the years when both
+    are years (2024 is 3 after 2021, whatever is declared between), else of their places
+    in the declared order."""
+    if here is not None and here.isdigit() and base.isdigit():
+        return int(here) - int(base)
+    return order.index(here) - order.index(base)
+
+
+def _period_names(
+    criteria: Criteria, given: list[str | None], problems: list[Problem], source: str
+) -> list[str | None]:
+    """The name of each period of an evaluation, the current first.
+
+    With ``[periods]``, periods given no name take the declared ones, the current being
+    the last; names given must be declared, each earlier than the one before it.
+    """
+    periods = criteria.periods
+    if periods is None:
+        return given
+    order = periods.order
+    if all(name is None for name in given):
+        if len(given) > len(order):
+            problems.append(
+                Problem(
+                    f"{len(given)} periods of data, but [periods] declares {len(order)}",
+                    Location(source),
+                )
+            )
+            return given
+        return [order[len(order) - 1 - k] for k in range(len(given))]
+    names = list(given)
+    first = next(k for k, name in enumerate(names) if name is not None)
+    if names[first] in order:
+        # Unnamed periods before the first named one are the periods after it.
+        at = order.index(names[first])
+        for k in range(first):
+            if at + first - k < len(order):
+                names[k] = order[at + first - k]
+    for k in range(len(names)):
+        if names[k] is None and k and names[k - 1] in order and order.index(names[k - 1]) > 0:
+            # An unnamed file after a named period is the period before it.
+            names[k] = order[order.index(names[k - 1]) - 1]
+        name = names[k]
+        if name is None or name not in order:
+            what = "a period with no name" if name is None else f"period {name!r}"
+            problems.append(
+                Problem(
+                    f"{what} is not one of the declared periods ({', '.join(order)})",
+                    Location(source),
+                    "name each period of the data as [periods] does",
+                )
+            )
+            return names
+        if k and order.index(name) >= order.index(names[k - 1]):
+            problems.append(
+                Problem(
+                    f"period {name!r} comes after {names[k - 1]!r}: earlier periods are given "
+                    "the most recent first",
+                    Location(source),
+                )
+            )
+    if names and names[0] not in periods.assessed:
+        problems.append(
+            Problem(f"the current period {names[0]!r} is not assessed", Location(source))
+        )
+    return names
 
 
 def _add_previous(env: dict[str, Any], earlier: Sequence[Mapping[str, Any] | None]) -> None:

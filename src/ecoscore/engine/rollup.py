@@ -27,8 +27,9 @@ their own ``missing`` policy, ``"exclude"`` leaving them out of their area), an 
 or a declared number.
 
 Problems of the rows (an unknown unit, a class not declared) are reported for every
-period; problems of the policies and expressions only for the current period, as for
-derived values: an earlier period's figure that cannot be worked out is missing.
+period; problems of the policies and expressions for the periods that are assessed (the
+current one, and the earlier ones a rule reads the results of): in a period that only
+lends its figures, a figure that cannot be worked out is missing, as a derived value's.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence, Set
 from decimal import Decimal
 from typing import Any
+
+import attrs
 
 from ecoscore.engine.subunits import (
     SubunitRecord,
@@ -53,7 +56,7 @@ from ecoscore.model import Criteria, Label, Rollup, SubunitTable
 from ecoscore.numbers import RoundingError
 from ecoscore.results.rollups import RolledUp
 
-__all__ = ["Tables", "roll_up"]
+__all__ = ["RolledUpPeriods", "Tables", "roll_up"]
 
 #: What ``evaluate(tables=…)`` takes: each sub-unit table's rows, by table id.
 Tables = Mapping[str, Iterable[Mapping[str, Any] | SubunitRow]]
@@ -64,6 +67,24 @@ _EMPTY_HINT = (
 )
 
 
+@attrs.frozen
+class RolledUpPeriods:
+    """The roll-ups of an evaluation, one entry per period (the current first):
+    ``figures[k][unit][rollup]``, and ``failed[k]``, the ``(unit, roll-up)`` pairs whose
+    figure failed with a problem of its own (so what reads it is not reported again)."""
+
+    figures: tuple[dict[str, dict[str, RolledUp]], ...] = ()
+    failed: tuple[frozenset[tuple[str, str]], ...] = ()
+
+    def of(self, position: int) -> dict[str, dict[str, RolledUp]]:
+        """The figures of the period ``position`` places back, by unit (none: empty)."""
+        return self.figures[position] if position < len(self.figures) else {}
+
+    def failed_in(self, position: int) -> frozenset[tuple[str, str]]:
+        """The failed figures of the period ``position`` places back."""
+        return self.failed[position] if position < len(self.failed) else frozenset()
+
+
 def roll_up(
     criteria: Criteria,
     tables: Tables,
@@ -71,19 +92,20 @@ def roll_up(
     units: Sequence[Mapping[str, MutableMapping[str, Any]]],
     read_problems: list[Problem],
     problems: list[Problem],
-    failed: set[tuple[str, str]],
     *,
+    strict: Sequence[bool] = (True,),
     source: str = "<tables>",
-) -> dict[str, dict[str, RolledUp]]:
-    """Every roll-up of every unit, added to its values; the current period's, whole.
+) -> RolledUpPeriods:
+    """Every roll-up of every unit in every period, added to its values, and kept whole.
 
     ``units`` holds each period's units' values (the current period first, then the
     previous ones, most recent first); ``periods`` their names where known. Problems of
-    the rows go to ``read_problems``, those of working out a figure to ``problems``, and
-    ``(unit, roll-up)`` to ``failed`` when the figure failed with a problem of its own.
+    the rows go to ``read_problems``; those of working out a figure go to ``problems``
+    for the periods ``strict`` marks (the assessed ones), and in the others only leave
+    the figure missing.
     """
     if not _tables_given(criteria, tables, read_problems, source):
-        return {}
+        return RolledUpPeriods()
     records: dict[str, list[list[SubunitRecord]]] = {}
     names: dict[str, list[str | None]] = {}
     for ident, table in criteria.subunits.items():
@@ -94,29 +116,32 @@ def roll_up(
         for k, listed in enumerate(records[ident]):
             _check_units(criteria, table, listed, set(units[k]), read_problems)
     if read_problems:
-        return {}
-    current: dict[str, dict[str, RolledUp]] = {}
+        return RolledUpPeriods()
+    figures: list[dict[str, dict[str, RolledUp]]] = []
+    failed: list[frozenset[tuple[str, str]]] = []
     for k, period in enumerate(units):
+        reporting = problems if k < len(strict) and strict[k] else None
         by_unit = {ident: _by_unit(listed[k]) for ident, listed in records.items()}
+        here: dict[str, dict[str, RolledUp]] = {}
+        lost: set[tuple[str, str]] = set()
         for unit, values in period.items():
-            figures: dict[str, RolledUp] = {}
+            figures_of: dict[str, RolledUp] = {}
             for rollup in criteria.rollups.values():
                 table = criteria.subunits[rollup.table]
                 rows = by_unit[rollup.table].get(unit, [])
                 name = names[rollup.table][k]
-                figure = _figure(
-                    criteria, rollup, table, unit, name, rows, problems if k == 0 else None
-                )
+                figure = _figure(criteria, rollup, table, unit, name, rows, reporting, k > 0)
                 if figure is None:
                     values[rollup.id] = None
-                    if k == 0:
-                        failed.add((unit, rollup.id))
+                    if reporting is not None:
+                        lost.add((unit, rollup.id))
                     continue
                 values[rollup.id] = figure.value
-                figures[rollup.id] = figure
-            if k == 0:
-                current[unit] = figures
-    return current
+                figures_of[rollup.id] = figure
+            here[unit] = figures_of
+        figures.append(here)
+        failed.append(frozenset(lost))
+    return RolledUpPeriods(tuple(figures), tuple(failed))
 
 
 def _tables_given(criteria: Criteria, tables: Tables, problems: list[Problem], source: str) -> bool:
@@ -218,12 +243,14 @@ def _figure(
     period: str | None,
     rows: Sequence[SubunitRecord],
     problems: list[Problem] | None,
+    earlier: bool = False,
 ) -> RolledUp | None:
-    """One unit's figure, or ``None`` when it failed. ``problems``: ``None`` for an
-    earlier period, whose failures only leave the figure missing."""
+    """One unit's figure, or ``None`` when it failed. ``problems``: ``None`` for a period
+    whose failures only leave the figure missing; ``earlier``: name the period in them."""
     where = Location(criteria.path, key=f"rollup.{rollup.id}")
+    who = f"{unit} ({period})" if earlier and period is not None else unit
     try:
-        return _work_out(rollup, table, unit, period, rows, problems, where)
+        return _work_out(rollup, table, who, period, rows, problems, where)
     except _Failed:
         return None
 

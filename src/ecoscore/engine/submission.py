@@ -25,7 +25,7 @@ from ecoscore.language.reader import did_you_mean
 from ecoscore.model import Criteria, Label
 from ecoscore.numbers import parse_decimal
 
-__all__ = ["UNIT_KEYS", "Submission", "as_submission", "read_period"]
+__all__ = ["UNIT_KEYS", "Period", "Submission", "as_submission", "read_period"]
 
 #: Keys that name the unit in a plain record, in the order they are looked for.
 UNIT_KEYS = ("unit", "单位", "id")
@@ -45,10 +45,24 @@ class Submission:
     locations: Mapping[str, Location] = attrs.field(factory=dict)
     label: Label = Label()
     origin: Location = Location()
+    #: Set by a reader that checked the values (``ecoscore.io``): the criteria they were
+    #: checked against and the typed values, so that ``evaluate`` does not check them
+    #: again for those criteria.
+    checked: tuple[Criteria, Mapping[str, Any]] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
 
     def where(self, name: str) -> Location:
         """The location of ``name``'s value, or of the row."""
         return self.locations.get(name, self.origin)
+
+
+@attrs.frozen
+class Period:
+    """One period's submissions; ``name`` is the period's name (``None``: none)."""
+
+    name: str | None
+    submissions: tuple[Submission, ...]
 
 
 def as_submission(record: Mapping[str, Any] | Submission, index: int, source: str) -> Submission:
@@ -299,6 +313,10 @@ def read_period(
                     f"unknown unit {sub.unit!r}", sub.origin, did_you_mean(sub.unit, criteria.units)
                 )
             )
+            continue
+        if sub.checked is not None and sub.checked[0] is criteria:
+            # Read and checked by the spreadsheet reader already: not a second time.
+            out[sub.unit] = (sub, dict(sub.checked[1]))
             continue
         out[sub.unit] = (sub, read_unit(reading, sub, problems))
     if check_units and criteria.units:

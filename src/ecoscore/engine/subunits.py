@@ -9,7 +9,8 @@ listed twice in a period, and each figure as a unit's figures are checked
 (``ecoscore.engine.submission``: types, ranges, whole numbers, classes not declared).
 
 Periods. Rows of a table with a ``period`` column are matched to the periods of the
-evaluation by name when the evaluation names them (``periods=``); otherwise the table's
+evaluation by name when the evaluation names them (``period=`` and ``Period`` values, or
+``[periods]``); otherwise the table's
 own periods, most recent first (the digits in a name compared as numbers), are the
 current period, then the previous ones, in order. A table with no period column holds
 the current period only.

@@ -9,14 +9,24 @@ tuples of ``in`` into plain lookups and constants for the evaluator.
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from ecoscore import numbers
 from ecoscore.expr.ops import FUNCTIONS, MAX_EXPONENT, OPERATORS
+from ecoscore.expr.periods import PERIOD_FORMS, TREND_FUNCTIONS, at_key, since_key
 
-__all__ = ["AliasNames", "Checker", "ExpressionError", "class_key", "previous_key"]
+__all__ = [
+    "AliasNames",
+    "Checker",
+    "ExpressionError",
+    "check_nesting",
+    "check_size",
+    "class_key",
+    "previous_key",
+]
 
 
 class ExpressionError(ValueError):
@@ -27,6 +37,54 @@ class ExpressionError(ValueError):
         self.message = message
         self.column = column
         self.hint = hint
+
+
+def check_size(text: str, length: int, depth: int) -> None:
+    """Refuse, before parsing, a text longer than ``length`` characters or with brackets
+    nested deeper than ``depth``: Python's parser needs memory and stack in proportion to
+    both, and fails with MemoryError or RecursionError on a few kilobytes of ``-`` or ``(``."""
+    if len(text) > length:
+        raise ExpressionError(
+            f"an expression of {len(text):,} characters is too long (at most {length:,})",
+            hint="split it into derived values",
+        )
+    level = 0
+    quote = ""
+    for column, char in enumerate(text, start=1):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            level += 1
+            if level > depth:
+                raise ExpressionError(
+                    f"brackets nested more than {depth} deep",
+                    column,
+                    "split it into derived values",
+                )
+        elif char in ")]}":
+            level -= 1
+
+
+def check_nesting(tree: ast.AST, depth: int) -> None:
+    """Refuse a parsed tree deeper than ``depth`` (``a + b + c`` is 3 deep), so that the
+    checks and the evaluation, which recurse, never run out of stack. The walk is a loop."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > depth:
+            column = getattr(node, "col_offset", None)
+            raise ExpressionError(
+                f"the expression nests more than {depth} operations deep",
+                None if column is None else column + 1,
+                "split it into derived values, or sum the items in a node",
+            )
+        stack.extend(
+            (child, level + 1)
+            for child in ast.iter_child_nodes(node)
+            if isinstance(child, ast.expr)
+        )
 
 
 _ALLOWED_NODES = (
@@ -82,7 +140,7 @@ _IN_HINT = "write x in ('Ⅰ', 'Ⅱ'): a parenthesised tuple of literals"
 _TUPLE_HINT = "a tuple goes only after in or not in: x in ('Ⅰ', 'Ⅱ')"
 
 #: The special forms rewritten into name lookups, besides the functions.
-_FORMS = ("previous", "class_of")
+_FORMS = ("previous", "class_of", *PERIOD_FORMS)
 
 _ALIASES = {"true": True, "false": False, "True": True, "False": False}
 
@@ -107,14 +165,20 @@ class Checker:
         known: Callable[[str], bool],
         hint: Callable[[str], str | None],
         classes: Callable[[str], bool] | None,
+        earlier: Callable[[str], bool] | None = None,
     ) -> None:
         self.source = source
         self.known = known
         self.hint = hint
         self.classes = classes
+        # What previous(…) and the other period forms may read besides the data names:
+        # the results of an earlier assessed period (total, grade, ranks, flags …).
+        self.earlier = earlier
         self.names: set[str] = set()
         self.previous: set[tuple[str, int]] = set()
         self.class_reads: set[str] = set()
+        # Keys of at(…) and periods_since(…) lookups: (name or "", period).
+        self.periods: set[tuple[str, str]] = set()
 
     def check(self, node: ast.AST) -> None:
         column = getattr(node, "col_offset", None)
@@ -180,6 +244,9 @@ class Checker:
         if node.func.id == "previous":
             self._previous(node, col)
             return
+        if node.func.id in PERIOD_FORMS:
+            self._period_form(node, col)
+            return
         if node.func.id == "class_of" and self.classes is not None:
             self._class_of(node, col, self.classes)
             return
@@ -229,10 +296,81 @@ class Checker:
                 raise ExpressionError("previous(name, k): k is a whole number from 1 to 50", col)
             back = k.value
         name = args[0].id
-        if not self.known(name):
-            raise ExpressionError(f"unknown name {name!r}", col, self.hint(name))
+        self._check_earlier(name, col)
         self.previous.add((name, back))
         _as_lookup(node, previous_key(name, back))
+
+    def _check_earlier(self, name: str, col: int | None) -> None:
+        """``name`` may be read in an earlier period: a figure, or an earlier result."""
+        if not (self.known(name) or (self.earlier is not None and self.earlier(name))):
+            raise ExpressionError(f"unknown name {name!r}", col, self.hint(name))
+
+    def _period_form(self, node: ast.Call, col: int | None) -> None:
+        form, args = node.func.id, node.args  # type: ignore[attr-defined]
+        if len(args) != PERIOD_FORMS[form]:
+            raise ExpressionError(f"{form}() takes {PERIOD_FORMS[form]} arguments", col)
+        if form in ("each_previous", "count_previous"):
+            self._over_previous(node, form, col)
+            return
+        period = args[-1]
+        if not (isinstance(period, ast.Constant) and isinstance(period.value, str)):
+            raise ExpressionError(
+                f'{form}(): the period is a name in quotes, as {form}(…, "2021")', col
+            )
+        if form == "periods_since":
+            self.periods.add(("", period.value))
+            _as_lookup(node, since_key(period.value))
+            return
+        if not isinstance(args[0], ast.Name):
+            raise ExpressionError(f"{form}() takes a name first, then a period", col)
+        name = args[0].id
+        self._check_earlier(name, col)
+        self.periods.add((name, period.value))
+        if form == "at":
+            _as_lookup(node, at_key(name, period.value))
+            return
+        # A trend: (x now, x at the base, periods since) into the exact trend function.
+        if not self.known(name):
+            raise ExpressionError(f"unknown name {name!r}", col, self.hint(name))
+        self.names.add(name)
+        self.periods.add(("", period.value))
+        lookups = [name, at_key(name, period.value), since_key(period.value)]
+        node.args = [ast.copy_location(ast.Name(id=k, ctx=ast.Load()), node) for k in lookups]
+        assert form in TREND_FUNCTIONS
+
+    def _over_previous(self, node: ast.Call, form: str, col: int | None) -> None:
+        k, test = node.args
+        if not (isinstance(k, ast.Constant) and type(k.value) is int and 1 <= k.value <= 50):
+            raise ExpressionError(f"{form}(k, test): k is a whole number from 1 to 50", col)
+        # The test is checked as if in the earlier period, then copied once per period
+        # back with its names read there: each_previous(2, grade == "优秀") is
+        # previous(grade) == "优秀" and previous(grade, 2) == "优秀".
+        inner = Checker(self.source, self._earlier_known, self.hint, None)
+        inner.check(test)
+        if inner.previous or inner.class_reads or inner.periods or _calls(test):
+            raise ExpressionError(f"{form}(): the test reads plain names only", col)
+        copies: list[ast.expr] = []
+        for back in range(1, k.value + 1):
+            copied = copy.deepcopy(test)
+            for sub in ast.walk(copied):
+                if isinstance(sub, ast.Name) and sub.id not in _ALIASES:
+                    self.previous.add((sub.id, back))
+                    sub.id = previous_key(sub.id, back)
+            copies.append(copied)
+        if form == "each_previous":
+            new: ast.expr = copies[0] if len(copies) == 1 else ast.BoolOp(ast.And(), copies)
+        else:
+            # Decimal constants, as the checker makes of every number literal.
+            one = ast.Constant(Decimal(1))  # type: ignore[arg-type]
+            zero = ast.Constant(Decimal(0))  # type: ignore[arg-type]
+            counted = [ast.IfExp(c, one, zero) for c in copies]
+            new = counted[0]
+            for more in counted[1:]:
+                new = ast.BinOp(new, ast.Add(), more)
+        _replace(ast.copy_location(new, node), node)
+
+    def _earlier_known(self, name: str) -> bool:
+        return self.known(name) or (self.earlier is not None and self.earlier(name))
 
     def _class_of(self, node: ast.Call, col: int | None, classes: Callable[[str], bool]) -> None:
         args = node.args
@@ -249,6 +387,19 @@ class Checker:
             )
         self.class_reads.add(name)
         _as_lookup(node, class_key(name))
+
+
+def _calls(node: ast.AST) -> bool:
+    return any(isinstance(sub, ast.Call) for sub in ast.walk(node))
+
+
+def _replace(new: ast.expr, node: ast.AST) -> None:
+    # Turn ``node`` into ``new`` in place: the parent keeps its reference.
+    for field in list(node.__dict__):
+        delattr(node, field)
+    node.__class__ = new.__class__
+    node.__dict__.update(new.__dict__)
+    ast.fix_missing_locations(node)
 
 
 def _as_lookup(node: ast.Call, key: str) -> None:

@@ -40,9 +40,12 @@ from ecoscore.expr.check import (
     AliasNames,
     Checker,
     ExpressionError,
+    check_nesting,
+    check_size,
     class_key,
     previous_key,
 )
+from ecoscore.expr.fold import fold_constants
 from ecoscore.expr.ops import (
     FUNCTIONS,
     MAX_EXPONENT,
@@ -50,6 +53,8 @@ from ecoscore.expr.ops import (
     EvaluationFailure,
     MissingValue,
 )
+from ecoscore.expr.periods import TREND_FUNCTIONS, at_key, since_key
+from ecoscore.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
     "FUNCTIONS",
@@ -146,7 +151,10 @@ def _evaluator() -> Any:
     if ev is None:
         ev = _Interpreter(
             operators=dict(OPERATORS),
-            functions={name: fn for name, (fn, _, _) in FUNCTIONS.items()},
+            functions={
+                **{name: fn for name, (fn, _, _) in FUNCTIONS.items()},
+                **TREND_FUNCTIONS,
+            },
             names={},
         )
         _LOCAL.evaluator = ev
@@ -158,17 +166,27 @@ def compile_expression(
     known: Callable[[str], bool],
     hint: Callable[[str], str | None] = lambda name: None,
     classes: Callable[[str], bool] | None = None,
+    earlier: Callable[[str], bool] | None = None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Expression:
     """Parse and check ``source``; raise ``ExpressionError`` with a column if it is refused.
 
     ``known(name)`` says whether a name may be read; ``hint(name)`` may suggest a
     near miss ("did you mean …?") for an unknown one. ``classes`` allows
     ``class_of(name)`` and says which names give a class; without it ``class_of`` is
-    refused (its value exists only after scoring).
+    refused (its value exists only after scoring). ``earlier(name)`` says which names
+    ``previous(…)`` and the other period forms may read besides the known ones (the
+    results of an earlier assessed period); without it they read known names only.
+    ``limits`` bounds the length and the
+    nesting (``Limits.expression_length``, ``Limits.expression_depth``), checked before the
+    text is parsed. Constant parts are worked out now (``ecoscore.expr.fold``), so one that
+    cannot be (``9 ** 9 ** 9``) is refused here.
     """
     if not isinstance(source, str) or not source.strip():
         raise ExpressionError("an expression cannot be empty")
     text = original = source.strip()
+    check_size(text, limits.expression_length, limits.expression_depth)
     try:
         # A formula written over several lines (a TOML multi-line string) reads as one.
         tree = ast.parse(f"(\n{text}\n)" if "\n" in text else text, mode="eval")
@@ -180,15 +198,20 @@ def compile_expression(
                 "assignment is not allowed (did you mean ==?)", exc.offset
             ) from None
         raise ExpressionError(f"syntax error: {exc.msg}", exc.offset) from None
-    checker = Checker(text, known, hint, classes)
+    except (MemoryError, RecursionError):
+        # Within the bounds above the parser does not fail so; this guards a change of Python.
+        raise ExpressionError("the expression is too complex to read") from None
+    check_nesting(tree.body, limits.expression_depth)
+    checker = Checker(text, known, hint, classes, earlier)
     checker.check(tree.body)
     # ``true``/``false`` are plain names, answered by a fallback after the unit's values.
-    body = AliasNames().visit(tree.body)
+    body = fold_constants(AliasNames().visit(tree.body), text)
     needs = tuple(
         sorted(
             checker.names
             | {previous_key(n, k) for n, k in checker.previous}
             | {class_key(n) for n in checker.class_reads}
+            | {at_key(n, p) if n else since_key(p) for n, p in checker.periods}
         )
     )
     plain = body.id if isinstance(body, ast.Name) else None

@@ -18,7 +18,14 @@ from typing import Any
 from ecoscore import numbers
 from ecoscore.numbers import CONTEXT
 
-__all__ = ["FUNCTIONS", "MAX_EXPONENT", "OPERATORS", "EvaluationFailure", "MissingValue"]
+__all__ = [
+    "FUNCTIONS",
+    "MAX_EXPONENT",
+    "OPERATORS",
+    "EvaluationFailure",
+    "MissingValue",
+    "check_places",
+]
 
 #: The largest literal exponent ``**`` may have; larger powers are refused at load, and a
 #: computed exponent above it is refused when evaluated.
@@ -60,9 +67,26 @@ def _max(*args: Any) -> Decimal:
     return max(_number(a, "max") for a in args)
 
 
+def check_places(places: Any) -> int:
+    """The places of ``round(x, places)``: a whole number in the range a declared rounding
+    takes (``numbers.MIN_PLACES`` to ``numbers.MAX_PLACES``); else ``EvaluationFailure``."""
+    value = _number(places, "round")
+    if value != value.to_integral_value() or not (
+        numbers.MIN_PLACES <= value <= numbers.MAX_PLACES
+    ):
+        raise EvaluationFailure(
+            f"round(x, places): places is a whole number from {numbers.MIN_PLACES} "
+            f"to {numbers.MAX_PLACES}, not {value}"
+        )
+    return int(value)
+
+
 def _round(x: Any, places: Any = Decimal(0)) -> Decimal:
     # Half-up, as 四舍五入; other modes belong in a declared rounding, not a formula.
-    return numbers.Rounding(int(_number(places, "round")), "half-up")(_number(x, "round"))
+    try:
+        return numbers.Rounding(check_places(places), "half-up")(_number(x, "round"))
+    except numbers.RoundingError as error:
+        raise EvaluationFailure(str(error)) from None
 
 
 def _ceil(x: Any) -> Decimal:

@@ -19,10 +19,11 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from ecoscore.errors import Location, Problem, UsageError
 
-__all__ = ["atomic_path", "refuse_inputs", "write_bytes", "write_text"]
+__all__ = ["atomic_path", "open_text", "refuse_inputs", "write_bytes", "write_text"]
 
 
 def refuse_inputs(target: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> None:
@@ -109,3 +110,17 @@ def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
 def write_text(target: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``target`` atomically, with ``\\n`` line ends on every system."""
     write_bytes(target, text.encode(encoding))
+
+
+@contextlib.contextmanager
+def open_text(target: str | os.PathLike[str], *, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """A text file to write ``target`` piece by piece; on a clean exit it replaces it.
+
+    For outputs too large to hold as one text (the JSON form of a large evaluation): the
+    pieces go to a temporary file next to ``target``, as with ``atomic_path``, and line
+    ends are written as given (``\\n`` on every system).
+    """
+    with atomic_path(target) as temporary, open(temporary, "w", encoding=encoding, newline="") as f:
+        yield f
+        f.flush()
+        os.fsync(f.fileno())

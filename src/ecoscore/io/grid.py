@@ -28,11 +28,14 @@ class Table:
     """The cells of one file: a header row of column names, and the data rows under it.
 
     Every header cell has a name, no two the same; every row has one cell per header cell.
+    ``problems`` holds what is wrong with the file's cells and rows when it was read with
+    ``keep_going`` (otherwise they are raised): whoever reads the table reports them.
     """
 
     source: str
     header: tuple[Cell, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    problems: tuple[Problem, ...] = ()
 
 
 # Excel's error values, as Excel writes them into CSV and some programs into XLSX text.

@@ -46,6 +46,12 @@ def read_json(source: str, text: str) -> Table:
     except json.JSONDecodeError as error:
         location = Location(file=source, line=error.lineno, column=error.colno)
         raise file_error(f"not valid JSON: {error.msg}", location) from None
+    except RecursionError:
+        # Python's json recurses on nesting; a table of rows nests two levels.
+        raise file_error(
+            "arrays or objects nested too deeply: a table is a list of rows, each an object",
+            Location(file=source),
+        ) from None
     problems: list[Problem] = []
     prefix = ""
     items = document
@@ -92,8 +98,6 @@ def read_json(source: str, text: str) -> Table:
                 header.setdefault(name, Cell(name, location))
                 record[name] = _json_cell(value, location, problems)
         records.append((index, record))
-    if problems:
-        raise DataError(problems)
     return Table(
         source=source,
         header=tuple(header.values()),
@@ -106,6 +110,7 @@ def read_json(source: str, text: str) -> Table:
             )
             for index, record in records
         ),
+        problems=tuple(problems),
     )
 
 

@@ -41,7 +41,7 @@ from typing import Any
 
 import attrs
 
-from ecoscore.engine.submission import Submission, read_period
+from ecoscore.engine.submission import Period, Submission, read_period
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.io.cells import parse_number
 from ecoscore.io.columns import (
@@ -61,14 +61,6 @@ from ecoscore.model import Criteria
 __all__ = ["Period", "read_periods", "read_submissions"]
 
 _DIGITS = re.compile(r"(\d+)", re.ASCII)
-
-
-@attrs.frozen
-class Period:
-    """One period's submissions; ``name`` is the period column's text (``None``: none)."""
-
-    name: str | None
-    submissions: tuple[Submission, ...]
 
 
 def read_submissions(
@@ -119,7 +111,8 @@ class _Reader:
         self.table = table
         self.criteria = criteria
         self.strict = strict
-        self.problems: list[Problem] = []
+        # A table read with keep_going carries its cells' and rows' problems.
+        self.problems: list[Problem] = list(table.problems)
         self.columns = ColumnIndex(criteria)
         self.units = UnitIndex(criteria)
         self.unknown: set[str] = set()
@@ -135,10 +128,15 @@ class _Reader:
         unit_col = unit_column(table, skip=[i for i, ids in matched.items() if ids])
         if unit_col is None:
             self.problems.append(
+                Problem("no unit column (没有单位列)", where, _unit_column_hint(table))
+            )
+            raise DataError(self.problems)
+        if self.strict and not any(c.text is not None for row in table.rows for c in row):
+            # Scored, it would be an empty result, written without a word.
+            self.problems.append(
                 Problem(
-                    "no unit column (没有单位列)",
+                    "the file has a header and no rows under it: no unit to score (没有数据行)",
                     where,
-                    "name one column unit or 单位 (or 地区, 县(市、区), name)",
                 )
             )
             raise DataError(self.problems)
@@ -337,18 +335,44 @@ class _Reader:
                 Submission(unit, values, locations, self.units.label(unit), origin)
                 for unit, (values, locations, origin) in self.records[name].items()
             )
-            # The core's own checks (types, ranges, whole numbers), in the same report.
-            read_period(
+            # The core's own checks (types, ranges, whole numbers), in the same report;
+            # the typed values go with the submissions, so evaluate does not check again
+            # (the periods are returned only when no problem was found).
+            checked = read_period(
                 self.criteria,
                 subs,
                 self.problems,
                 source=self.table.source,
                 check_units=self.strict and k == 0,
             )
-            periods.append(Period(name, subs))
+            periods.append(
+                Period(
+                    name,
+                    tuple(
+                        attrs.evolve(sub, checked=(self.criteria, checked[sub.unit][1]))
+                        if sub.unit in checked and checked[sub.unit][0] is sub
+                        else sub
+                        for sub in subs
+                    ),
+                )
+            )
         if not periods:
             periods.append(Period(None, ()))
         return tuple(periods)
+
+
+def _unit_column_hint(table: Table) -> str:
+    """Advice for a table with no unit column; it names the delimiter when the header is
+    one cell holding another delimiter (a file split on ';' or tabs, read as one column)."""
+    if len(table.header) == 1:
+        text = table.header[0].text or ""
+        for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if delimiter in text:
+                return (
+                    f"the header is one cell, {text[:40]!r}: the file seems split by {name}, "
+                    "not commas; save it as CSV with commas"
+                )
+    return "name one column unit or 单位 (or 地区, 县(市、区), name)"
 
 
 def _natural(name: str | None) -> tuple[tuple[int, Decimal | str], ...]:

@@ -20,13 +20,23 @@ import attrs
 import tomli
 
 from ecoscore.errors import CriteriaError, Location, Problem
+from ecoscore.language.bounds import (
+    decode_criteria,
+    id_problem,
+    nesting_problem,
+    parser_failure,
+    text_problems,
+)
 from ecoscore.language.grades import read_grades, read_rankings
+from ecoscore.language.periods import read_flags, read_periods
 from ecoscore.language.reader import Path, TableReader, did_you_mean, topological
 from ecoscore.language.sourcemap import key_positions
 from ecoscore.language.subunits import read_subunits
 from ecoscore.language.summaries import read_summaries
 from ecoscore.language.tree import LABEL_KEYS, TreeParts
+from ecoscore.limits import DEFAULT_LIMITS, Limits
 from ecoscore.model import (
+    RESULT_NAMES,
     TOTAL,
     Attribute,
     Criteria,
@@ -63,6 +73,8 @@ _TOP_KEYS = (
     "summary",
     "subunits",
     "rollup",
+    "periods",
+    "flag",
 )
 
 
@@ -87,57 +99,81 @@ _FULL_WIDTH = {
 }
 
 
-def load(path: str | os.PathLike[str]) -> Criteria:
-    """Load a criteria file; raise ``CriteriaError`` listing every problem in it."""
+def load(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS) -> Criteria:
+    """Load a criteria file; raise ``CriteriaError`` listing every problem in it.
+
+    ``limits`` bounds the file and what is in it (``ecoscore.limits``, docs/limits.md).
+    """
     name = os.fspath(path)
     try:
         with open(name, "rb") as f:
-            data = f.read()
+            size = os.fstat(f.fileno()).st_size
+            # One byte past the limit is enough to know the file is too large.
+            data = f.read(limits.criteria_bytes + 1) if size <= limits.criteria_bytes else b""
     except OSError as exc:
         raise CriteriaError(
             [Problem(f"cannot read the criteria file: {exc.strerror}", Location(name))]
         ) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CriteriaError(
-            [Problem(f"not UTF-8 text (byte {exc.start})", Location(name))]
-        ) from None
-    return loads(text, source=name, _sha256=hashlib.sha256(data).hexdigest())
+    text, problems = decode_criteria(data, name, limits, size=size)
+    if text is None:
+        raise CriteriaError(problems)
+    return loads(text, source=name, limits=limits, _sha256=hashlib.sha256(data).hexdigest())
 
 
-def loads(text: str, *, source: str = "<criteria>", _sha256: str | None = None) -> Criteria:
-    """Load criteria from a TOML string; ``source`` names it in messages."""
+def loads(
+    text: str,
+    *,
+    source: str = "<criteria>",
+    limits: Limits = DEFAULT_LIMITS,
+    _sha256: str | None = None,
+) -> Criteria:
+    """Load criteria from a TOML string; ``source`` names it in messages, ``limits``
+    bounds it (``ecoscore.limits``)."""
+    if not isinstance(text, str):
+        raise CriteriaError([Problem("criteria are TOML text (a str)", Location(source))])
+    problems = text_problems(text, source, limits)
+    if problems:
+        raise CriteriaError(problems)
     try:
         doc = tomli.loads(text, parse_float=Decimal)
     except tomli.TOMLDecodeError as exc:
-        line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-        message = getattr(exc, "msg", str(exc))
-        pos = getattr(exc, "pos", None)
-        hint = None
-        if isinstance(pos, int) and pos < len(text) and ord(text[pos]) > 127:
-            # A Chinese key or text written bare: TOML bare keys are ASCII only.
-            word = re.match(r"[^\s=.,\[\]{}\"']*", text[pos:])
-            quoted = f'"{(word.group() if word else "") or text[pos]}"'
-            if text[pos] in _FULL_WIDTH:
-                hint = f"full-width {text[pos]!r}: use the ASCII {_FULL_WIDTH[text[pos]]!r}"
-            elif text[pos].isspace():
-                hint = f"a space that is not ASCII (U+{ord(text[pos]):04X}) outside quotes"
-            elif message == "Invalid value":
-                hint = f"text goes in quotes: {quoted}"
-            else:
-                hint = f"TOML bare keys are ASCII: write {quoted} in quotes"
-        raise CriteriaError(
-            [Problem(f"TOML syntax: {message}", Location(source, line, col), hint)]
-        ) from None
+        raise _syntax_error(text, source, exc) from None
+    except (RecursionError, MemoryError, ValueError) as exc:
+        # Keys dotted thousands deep (tomli recurses on them), or an integer of thousands
+        # of digits (Python refuses to read it): located where the text shows the cause.
+        raise CriteriaError([parser_failure(text, source, exc, limits)]) from None
+    too_deep = nesting_problem(doc, text, source, limits)
+    if too_deep is not None:
+        raise CriteriaError([too_deep])
     positions = key_positions(text)
-    r = TableReader(source, positions)
+    r = TableReader(source, positions, limits)
     criteria = _Document(r, doc).read()
     if r.problems or criteria is None:
         raise CriteriaError(sorted(r.problems, key=_order))
     if _sha256 is None:
         _sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return attrs.evolve(criteria, sha256=_sha256, path=source, positions=positions)
+
+
+def _syntax_error(text: str, source: str, exc: tomli.TOMLDecodeError) -> CriteriaError:
+    """tomli's syntax error, located, with a hint for what Chinese input methods type."""
+    line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    message = getattr(exc, "msg", str(exc))
+    pos = getattr(exc, "pos", None)
+    hint = None
+    if isinstance(pos, int) and pos < len(text) and ord(text[pos]) > 127:
+        # A Chinese key or text written bare: TOML bare keys are ASCII only.
+        word = re.match(r"[^\s=.,\[\]{}\"']*", text[pos:])
+        quoted = f'"{(word.group() if word else "") or text[pos]}"'
+        if text[pos] in _FULL_WIDTH:
+            hint = f"full-width {text[pos]!r}: use the ASCII {_FULL_WIDTH[text[pos]]!r}"
+        elif text[pos].isspace():
+            hint = f"a space that is not ASCII (U+{ord(text[pos]):04X}) outside quotes"
+        elif message == "Invalid value":
+            hint = f"text goes in quotes: {quoted}"
+        else:
+            hint = f"TOML bare keys are ASCII: write {quoted} in quotes"
+    return CriteriaError([Problem(f"TOML syntax: {message}", Location(source, line, col), hint)])
 
 
 def _order(p: Problem) -> tuple[int, int]:
@@ -171,6 +207,15 @@ class _Document(TreeParts):
             for k in ("points", "nodes", "total")
         )
 
+        # previous(…) may read an earlier period's results too: total, grade, units, and
+        # any indicator, node, ranking or flag (their ids are known from the document).
+        results = {*RESULT_NAMES}
+        for table in ("indicator", "node", "ranking", "flag"):
+            if isinstance(doc.get(table), dict):
+                results.update(doc[table])
+        r.earlier = results.__contains__
+        periods = read_periods(r, doc)
+
         self.inputs = self._inputs()
         self.attributes = self._attributes()
         self.units = self._units()
@@ -180,6 +225,16 @@ class _Document(TreeParts):
         self.derived = self._derived()
         self.nodes_raw = r.table(doc.get("node", {}), ("node",))
         self.indicators_raw = r.table(doc.get("indicator", {}), ("indicator",))
+        for table, raw in (("indicator", self.indicators_raw), ("node", self.nodes_raw)):
+            if len(raw) > r.limits.indicators:
+                r.problem(
+                    (table,),
+                    f"{len(raw):,} [{table}] tables, "
+                    f"more than the limit of {r.limits.indicators:,}",
+                    "see docs/limits.md: Limits(indicators=…) raises it",
+                )
+        if r.problems and len(self.indicators_raw) + len(self.nodes_raw) > r.limits.indicators:
+            return None
         self._check_unique_names()
         indicators = self._indicators()
         # An indicator that did not load was reported; its parent's checks would only echo it.
@@ -213,6 +268,25 @@ class _Document(TreeParts):
         summaries = read_summaries(
             r, doc, self.known_after_scoring, self.all_names(), self.attributes, indicators
         )
+        flags = read_flags(r, doc, self.known_after_scoring_or_results, self.all_names())
+        data = set(self.data_names())
+        reads_results = any(
+            name not in data for e in r.expressions for name, _ in e.previous
+        ) or any(name and name not in data for e in r.expressions for name, _ in _at(e))
+        period_reads = frozenset(
+            (name, period) for e in r.expressions for name, period in _at(e, since=True)
+        )
+        if period_reads and periods is None:
+            named = sorted(period for _, period in period_reads)[0]
+            r.problem(
+                ("periods",),
+                f"a rule reads the period {named!r} by name: declare the periods",
+                '[periods] assessed = ["2023", "2024"], baseline = ["2021"]',
+            )
+        elif periods is not None:
+            for _, period in sorted(period_reads):
+                if period not in periods.order:
+                    r.problem(("periods",), f"a rule reads period {period!r}, not declared here")
         if r.problems or ident is None:
             return None
         return Criteria(
@@ -234,6 +308,10 @@ class _Document(TreeParts):
             points_rounding=points_rounding,
             node_rounding=node_rounding,
             total_rounding=total_rounding,
+            periods=periods,
+            flags=flags,
+            reads_results=reads_results,
+            period_reads=period_reads,
         )
 
     # -- names ---------------------------------------------------------------------
@@ -251,6 +329,16 @@ class _Document(TreeParts):
             or name == TOTAL
         )
 
+    def known_after_scoring_or_results(self, name: str) -> bool:
+        """What a flag reads: what grade rules read, and the period's grade, ranks and
+        the number of units."""
+        rankings = self.doc.get("ranking")
+        return (
+            self.known_after_scoring(name)
+            or name in ("grade", "units")
+            or (isinstance(rankings, dict) and name in rankings)
+        )
+
     def _check_unique_names(self) -> None:
         seen: dict[str, str] = {}
         for table, names in (
@@ -262,6 +350,10 @@ class _Document(TreeParts):
             ("node", self.nodes_raw),
         ):
             for name in names:
+                wrong = id_problem(name)
+                if wrong is not None:
+                    self.r.problem((table, name), *wrong)
+                    continue
                 if name == TOTAL:
                     self.r.problem((table, name), f"{TOTAL!r} is the name of the tree's root")
                 elif (
@@ -298,6 +390,13 @@ class _Document(TreeParts):
                     bounds.append(v)
                 else:
                     bounds.append(None if v is None else r.number(v, (*p, key)))
+            low, high = bounds
+            if isinstance(low, Decimal) and isinstance(high, Decimal) and low > high:
+                r.problem(
+                    (*p, "max"),
+                    f"max {high} is below min {low}: no figure could be accepted",
+                    "swap them",
+                )
             values = tuple(str(v) for v in r.array(t.get("values", []), (*p, "values")))
             integer = r.boolean(t.get("integer", False), (*p, "integer"))
             unit = r.string(t["unit"], (*p, "unit")) if "unit" in t else None
@@ -363,12 +462,42 @@ class _Document(TreeParts):
         return self._topological(read)
 
     def _topological(self, derived: Mapping[str, Derived]) -> list[Derived]:
+        cycles: list[str] = []
+
         def cycle(name: str, path: list[str]) -> None:
+            cycles.append(name)
             self.r.problem(("derived", name), "derived values form a cycle: " + " → ".join(path))
 
         # previous(x) reads last period's x, already known: not an edge of this period.
         deps = {name: sorted(d.expression.names) for name, d in derived.items()}
-        return [derived[name] for name in topological(deps, cycle)]
+        order = topological(deps, cycle)
+        # The engine follows a derived value back to what it reads, recursively (to trace
+        # it, to name what is missing): a chain of them is bounded as the tree is.
+        limit = self.r.limits.tree_depth
+        depth: dict[str, int] = {}
+        for name in [] if cycles else order:
+            depth[name] = 1 + max((depth[d] for d in deps[name] if d in depth), default=0)
+            if depth[name] > limit:
+                self.r.problem(
+                    ("derived", name),
+                    f"derived values read one another more than {limit} deep here",
+                    "see docs/limits.md: Limits(tree_depth=…) raises it",
+                )
+                break
+        return [derived[name] for name in order]
+
+
+def _at(e: Any, *, since: bool = False) -> list[tuple[str, str]]:
+    """The ``at(x, "P")`` lookups of an expression (with ``since``: and its
+    ``periods_since("P")`` ones, as ``("", P)``)."""
+    out: list[tuple[str, str]] = []
+    for key in e.needs:
+        if key.startswith("at(") and key.endswith(")"):
+            name, _, period = key[3:-1].partition(", ")
+            out.append((name, period))
+        elif since and key.startswith("periods_since(") and key.endswith(")"):
+            out.append(("", key[len("periods_since(") : -1]))
+    return out
 
 
 def _looks_numeric(text: str) -> bool:

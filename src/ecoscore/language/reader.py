@@ -13,13 +13,16 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ecoscore import expr
 from ecoscore.errors import Location, Problem
 from ecoscore.language.sourcemap import path_text
+from ecoscore.limits import DEFAULT_LIMITS, Limits
 from ecoscore.model import Label
 from ecoscore.numbers import Rounding, parse_decimal, parse_rounding
 
-__all__ = ["Path", "TableReader", "did_you_mean", "topological"]
+__all__ = ["Path", "TableReader", "did_you_mean", "shown_expression", "topological"]
 
 Path = tuple[str | int, ...]
 
@@ -34,22 +37,30 @@ def topological(
     """
     order: list[str] = []
     state: dict[str, int] = {}  # 1: on the current path, 2: done
-
-    def visit(name: str, trail: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            on_cycle(name, [*trail[trail.index(name) :], name])
-            return
-        state[name] = 1
-        for dep in deps[name]:
-            if dep in deps:
-                visit(dep, [*trail, name])
-        state[name] = 2
-        order.append(name)
-
-    for name in deps:
-        visit(name, [])
+    # A depth-first walk with its own stack: a chain of thousands of derived values is
+    # as safe as a short one (a recursive walk would exhaust Python's stack).
+    for root in deps:
+        if state.get(root) == 2:
+            continue
+        state[root] = 1
+        trail = [root]
+        pending = [iter(deps[root])]
+        while pending:
+            for dep in pending[-1]:
+                if dep not in deps or state.get(dep) == 2:
+                    continue
+                if state.get(dep) == 1:
+                    on_cycle(dep, [*trail[trail.index(dep) :], dep])
+                    continue
+                state[dep] = 1
+                trail.append(dep)
+                pending.append(iter(deps[dep]))
+                break
+            else:
+                pending.pop()
+                done = trail.pop()
+                state[done] = 2
+                order.append(done)
     return order
 
 
@@ -62,10 +73,20 @@ def did_you_mean(name: str, options: Iterable[str]) -> str | None:
 class TableReader:
     """Typed, located access to a parsed TOML document; problems are collected."""
 
-    def __init__(self, source: str, positions: Mapping[str, tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        source: str,
+        positions: Mapping[str, tuple[int, int]],
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
         self.source = source
         self.positions = positions
+        self.limits = limits
         self.problems: list[Problem] = []
+        # What previous(…) may read besides the data names: an earlier period's results
+        # (set by the loader once it knows the ids); every expression read, in order.
+        self.earlier: Callable[[str], bool] | None = None
+        self.expressions: list[expr.Expression] = []
 
     # -- problems ------------------------------------------------------------------
     def locate(self, path: Path) -> Location:
@@ -103,7 +124,11 @@ class TableReader:
     def required(self, table: Mapping[str, Any], key: str, path: Path) -> Any:
         """``table[key]``, or a problem naming the missing key."""
         if key not in table:
-            self.problem(path, f"missing required key {key!r}")
+            location = self.locate(path)
+            if location.line is None and len(path) <= 1:
+                # A top-level key: the document itself is the table it belongs to.
+                location = attrs.evolve(location, line=1, column=1)
+            self.problems.append(Problem(f"missing required key {key!r}", location))
             return None
         return table[key]
 
@@ -215,9 +240,15 @@ class TableReader:
         return self.label(table, path)
 
     def expression(
-        self, value: Any, path: Path, known: Callable[[str], bool], options: Iterable[str]
+        self,
+        value: Any,
+        path: Path,
+        known: Callable[[str], bool],
+        options: Iterable[str],
+        classes: Callable[[str], bool] | None = None,
     ) -> expr.Expression | None:
-        """A checked expression; a refused one is a problem at its column."""
+        """A checked expression; a refused one is a problem at its column. ``classes``
+        allows ``class_of(…)`` (in summaries)."""
         if value is None:
             return None
         if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
@@ -227,12 +258,27 @@ class TableReader:
             return None
         names = list(options)
         try:
-            return expr.compile_expression(value, known, lambda n: did_you_mean(n, names))
+            e = expr.compile_expression(
+                value,
+                known,
+                lambda n: did_you_mean(n, names),
+                classes=classes,
+                earlier=self.earlier,
+                limits=self.limits,
+            )
+            self.expressions.append(e)
+            return e
         except expr.ExpressionError as exc:
             where = f" (at column {exc.column} of the expression)" if exc.column else ""
             hint = exc.hint
-            self.problem(path, f"{exc.message}{where}: {value.strip()!r}", hint)
+            self.problem(path, f"{exc.message}{where}: {shown_expression(value)}", hint)
             return None
+
+
+def shown_expression(text: str) -> str:
+    """An expression as a message quotes it: in quotes, cut short past 80 characters."""
+    text = text.strip()
+    return repr(text) if len(text) <= 80 else repr(text[:77]) + "…"
 
 
 def _kind(value: Any) -> str:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecoscore import expr, rules
-from ecoscore.language.reader import Path, TableReader, did_you_mean, topological
+from ecoscore.language.reader import Path, TableReader, topological
 from ecoscore.language.rulebook import read_bands
 from ecoscore.model import SUMMARY_AGGREGATES, Attribute, Indicator, Input, SummarySpec
 
@@ -136,18 +136,7 @@ def _expression(
     classes: Callable[[str], bool] | None = None,
 ) -> expr.Expression | None:
     """``TableReader.expression``, with ``class_of(…)`` allowed when ``classes`` is given."""
-    if classes is None:
-        return r.expression(value, path, known, options)
-    if not isinstance(value, str):
-        return r.expression(value, path, known, options)  # reports the wrong type
-    try:
-        return expr.compile_expression(
-            value, known, lambda n: did_you_mean(n, options), classes=classes
-        )
-    except expr.ExpressionError as exc:
-        where = f" (at column {exc.column} of the expression)" if exc.column else ""
-        r.problem(path, f"{exc.message}{where}: {value.strip()!r}", exc.hint)
-        return None
+    return r.expression(value, path, known, options, classes)
 
 
 def _summary_bands(
@@ -179,10 +168,27 @@ def _check_formulas(r: TableReader, specs: Mapping[str, SummarySpec]) -> None:
                 "a formula combines figures of the same groups: give both the same group_by",
             )
 
+    cycles: list[str] = []
+
     def cycle(name: str, path: list[str]) -> None:
+        cycles.append(name)
         r.problem(("summary", name, "formula"), "summaries form a cycle: " + " → ".join(path))
 
-    topological({name: spec.reads for name, spec in specs.items()}, cycle)
+    order = topological({name: spec.reads for name, spec in specs.items()}, cycle)
+    if cycles:
+        return
+    # The engine works a summary out after those it reads, recursively: a chain of them is
+    # bounded as the tree is (Limits.tree_depth).
+    depth: dict[str, int] = {}
+    for name in order:
+        depth[name] = 1 + max((depth[d] for d in specs[name].reads if d in depth), default=0)
+        if depth[name] > r.limits.tree_depth:
+            r.problem(
+                ("summary", name, "formula"),
+                f"summaries read one another more than {r.limits.tree_depth} deep here",
+                "see docs/limits.md: Limits(tree_depth=…) raises it",
+            )
+            return
 
 
 def _grouping(group_by: str | None) -> str:

@@ -331,18 +331,59 @@ class TreeParts:
         )
 
     def _check_node_cycles(self, parents: Mapping[str, str | None]) -> None:
+        """Report the first cycle among the nodes, then how deep the tree goes.
+
+        Each node's depth is worked out once (a loop, remembered as it goes), so a tree
+        of thousands of levels costs as much as a wide one, and a tree deeper than
+        ``limits.tree_depth`` is refused here, before anything walks it.
+        """
+        depth: dict[str, int] = {}
+        limit = self.r.limits.tree_depth
+        cycle_found = False
         for start in parents:
-            seen = [start]
-            node = parents.get(start)
-            while node is not None:
-                if node in seen:
-                    self.r.problem(
-                        ("node", start, "parent"),
-                        "nodes form a cycle: " + " → ".join([*seen, node]),
-                    )
-                    return
-                seen.append(node)
+            path: list[str] = []
+            on_path: set[str] = set()
+            node: str | None = start
+            while node is not None and node not in depth:
+                if node in on_path:
+                    if not cycle_found:
+                        self.r.problem(
+                            ("node", start, "parent"),
+                            "nodes form a cycle: " + " → ".join([*path, node]),
+                        )
+                        cycle_found = True
+                    for member in path:
+                        depth[member] = -1  # in or above a cycle: no depth
+                    break
+                path.append(node)
+                on_path.add(node)
                 node = parents.get(node)
+            else:
+                # The root, a node with no known parent, or one already worked out.
+                level = 0 if node is None else depth[node]
+                for member in reversed(path):
+                    level = -1 if level < 0 else level + 1
+                    depth[member] = level
+        if cycle_found:
+            return
+        # The total is level 1 of these counts, so a node is `level - 1` below it, and an
+        # indicator as many levels as its node's count.
+        too_deep = [name for name, level in depth.items() if level - 1 > limit]
+        for name, raw in self.indicators_raw.items():
+            parent = raw.get("parent", TOTAL) if isinstance(raw, dict) else TOTAL
+            if isinstance(parent, str) and depth.get(parent, 0) > limit:
+                too_deep.append(name)
+                break
+        if too_deep:
+            name = too_deep[0]
+            deepest = max(depth.values(), default=1) - 1
+            where = ("indicator", name) if name in self.indicators_raw else ("node", name)
+            self.r.problem(
+                (*where, "parent"),
+                f"the indicator tree is more than {limit} levels deep here "
+                f"({deepest} levels of nodes in all)",
+                "see docs/limits.md: Limits(tree_depth=…) raises it",
+            )
 
     def _check_points(self, nodes: Mapping[str, Node], indicators: Mapping[str, Indicator]) -> None:
         for node in nodes.values():

@@ -250,7 +250,10 @@ def grade_legend(criteria: Criteria, lang: str = "zh") -> tuple[tuple[str, str, 
 def unit_order(results: Results) -> tuple[str, ...]:
     """Units in the order of the first ranking (ranked first, by rank), else by id."""
     if results.rankings:
-        ordered = [e.unit for e in results.rankings[0].entries if e.unit in results.cards]
+        # A dict keeps the ranking's order and answers "already placed?" at once.
+        ordered = dict.fromkeys(
+            e.unit for e in results.rankings[0].entries if e.unit in results.cards
+        )
         rest = [u for u in results.cards if u not in ordered]
         return (*ordered, *rest)
     return tuple(results.cards)
@@ -291,20 +294,18 @@ def rank_cells(results: Results, unit: str, lang: str = "zh") -> tuple[RankCell,
     """The unit's place in every ranking, with whether it shares that place."""
     cells = []
     for ranking in results.rankings:
-        entry = next((e for e in ranking.entries if e.unit == unit), None)
+        # The ranking's index: the same time for every unit, however many there are.
+        entry = ranking.entry(unit)
         if entry is None:
             continue
-        peers = [e for e in ranking.entries if e.group == entry.group]
-        tied = entry.rank is not None and sum(1 for e in peers if e.rank == entry.rank) > 1
-        size = sum(1 for e in peers if e.rank is not None)
         cells.append(
             RankCell(
                 ranking.id,
                 ranking.label.text(lang, ranking.id),
                 entry.rank,
                 entry.group,
-                tied,
-                size,
+                ranking.shares_rank(entry),
+                ranking.ranked_in(entry.group),
                 entry.note_text(lang),
             )
         )

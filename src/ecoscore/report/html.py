@@ -40,6 +40,7 @@ from ecoscore.report.common import (
     value_text,
     word,
 )
+from ecoscore.report.left_out import left_out_count, left_out_heading, left_out_rows
 from ecoscore.report.rollups import rollup_html
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
@@ -136,6 +137,7 @@ def render_html(
         "</header>",
     ]
     parts += _ranking(results, lang)
+    parts += _left_out(results, lang)
     parts += _summaries(results, lang)
     parts += bar_chart(results, lang, _FONTS)
     parts += _changes(results, lang)
@@ -186,6 +188,21 @@ def _ranking(results: Results, lang: str) -> Iterator[str]:
             f'<td class="num">{_e(decimal_text(card.total))}</td><td>{grade}</td>{others}</tr>'
         )
     yield "</tbody></table>"
+
+
+def _left_out(results: Results, lang: str) -> list[str]:
+    """A section listing the units left out (``--keep-going``) with their reasons."""
+    if not results.left_out:
+        return []
+    rows = "".join(
+        f"<tr><td>{_e(unit)}</td><td>{_e(reason)}</td></tr>"
+        for unit, reason in left_out_rows(results)
+    )
+    return [
+        f'<section class="left-out"><h2>{_e(left_out_heading(lang))}</h2>',
+        f"<p>{_e(left_out_count(results, lang))}</p>",
+        f"<table><tbody>{rows}</tbody></table></section>",
+    ]
 
 
 def _summaries(results: Results, lang: str) -> Iterator[str]:

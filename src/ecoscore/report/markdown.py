@@ -32,6 +32,7 @@ from ecoscore.report.common import (
     value_text,
     word,
 )
+from ecoscore.report.left_out import left_out_count, left_out_heading, left_out_rows
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
 
@@ -61,6 +62,7 @@ def render_markdown(results: Results, lang: str = "zh") -> str:
     facts.append(f"{word('units_count', lang)} {len(results)}")
     lines += [" · ".join(facts), ""]
     lines += list(_ranking(results, lang))
+    lines += _left_out(results, lang)
     lines += list(_changes(results, lang))
     lines += ["", f"## {word('breakdown', lang)}"]
     for k, unit in enumerate(unit_order(results), start=1):
@@ -89,6 +91,25 @@ def _ranking(results: Results, lang: str) -> Iterator[str]:
                 *(escape(cell.text(lang)) for cell in cells[1:]),
             ]
         )
+
+
+def _left_out(results: Results, lang: str) -> list[str]:
+    """A section listing the units left out (``--keep-going``) with their reasons."""
+    if not results.left_out:
+        return []
+    lines = [
+        "",
+        f"## {escape(left_out_heading(lang))}",
+        "",
+        escape(left_out_count(results, lang)),
+        "",
+    ]
+    lines += [
+        _row([word("unit", lang), "原因" if lang == "zh" else "reason"]),
+        _row(["---", "---"]),
+    ]
+    lines += [_row([escape(unit), escape(reason)]) for unit, reason in left_out_rows(results)]
+    return lines
 
 
 def _changes(results: Results, lang: str) -> Iterator[str]:

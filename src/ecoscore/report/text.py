@@ -36,6 +36,7 @@ from ecoscore.report.common import (
     value_text,
     word,
 )
+from ecoscore.report.left_out import left_out_count, left_out_heading, left_out_rows
 from ecoscore.report.rollups import ROLLUP_TITLE, rollup_lines
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
@@ -111,7 +112,18 @@ def render_table(results: Results, lang: str = "zh") -> str:
                             lang,
                         )
                     )
+    lines += _left_out(results, lang)
     return "\n".join(lines) + "\n"
+
+
+def _left_out(results: Results, lang: str) -> list[str]:
+    """The units a run that kept going left out, each with its located reasons."""
+    if not results.left_out:
+        return []
+    lines = ["", left_out_heading(lang) + colon(lang).strip(), "  " + left_out_count(results, lang)]
+    # Each reason names its unit and where its row is.
+    lines += [f"  {reason}" for _, reason in left_out_rows(results)]
+    return lines
 
 
 def _grade_change(

@@ -13,6 +13,7 @@ import attrs
 
 from ecoscore.model import Criteria, Label
 from ecoscore.results.card import ScoreCard
+from ecoscore.results.left_out import LeftOut
 
 __all__ = ["RankEntry", "Ranking", "Results", "Summary", "SummaryFigure"]
 
@@ -34,18 +35,51 @@ class RankEntry:
 
 @attrs.frozen
 class Ranking:
-    """A ranking's entries in rank order (unranked units last, by unit id)."""
+    """A ranking's entries in rank order (unranked units last, by unit id).
+
+    Looking a unit up (``entry``, ``rank_of``, ``shares_rank``, ``ranked_in``) takes the
+    same time whatever the number of units: the index is built once, with the ranking, so
+    that a renderer asking for every unit's place does linear work, never units².
+    """
 
     id: str
     label: Label
     entries: tuple[RankEntry, ...]
+    _by_unit: dict[str, RankEntry] = attrs.field(init=False, repr=False, eq=False)
+    _places: dict[tuple[str | None, Decimal], int] = attrs.field(init=False, repr=False, eq=False)
+    _ranked: dict[str | None, int] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_unit: dict[str, RankEntry] = {}
+        places: dict[tuple[str | None, Decimal], int] = {}
+        ranked: dict[str | None, int] = {}
+        for entry in self.entries:
+            by_unit.setdefault(entry.unit, entry)
+            if entry.rank is not None:
+                place = (entry.group, entry.rank)
+                places[place] = places.get(place, 0) + 1
+                ranked[entry.group] = ranked.get(entry.group, 0) + 1
+        # A frozen value: its derived index is set once, here.
+        object.__setattr__(self, "_by_unit", by_unit)
+        object.__setattr__(self, "_places", places)
+        object.__setattr__(self, "_ranked", ranked)
+
+    def entry(self, unit: str) -> RankEntry | None:
+        """The entry of ``unit``, or ``None`` when the ranking does not list it."""
+        return self._by_unit.get(unit)
 
     def rank_of(self, unit: str) -> Decimal | None:
         """The rank of ``unit``, or ``None``."""
-        for entry in self.entries:
-            if entry.unit == unit:
-                return entry.rank
-        return None
+        entry = self._by_unit.get(unit)
+        return None if entry is None else entry.rank
+
+    def shares_rank(self, entry: RankEntry) -> bool:
+        """Whether another unit of ``entry``'s group holds the same rank (a tie)."""
+        return entry.rank is not None and self._places.get((entry.group, entry.rank), 0) > 1
+
+    def ranked_in(self, group: str | None) -> int:
+        """How many units of ``group`` (``None``: the units of no group) have a rank."""
+        return self._ranked.get(group, 0)
 
 
 @attrs.frozen
@@ -77,24 +111,35 @@ class Summary:
     id: str
     label: Label
     groups: tuple[SummaryFigure, ...]
+    # A group may be as small as one unit: an index keeps looking up every group linear.
+    _by_group: dict[str | None, SummaryFigure] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_group: dict[str | None, SummaryFigure] = {}
+        for figure in self.groups:
+            by_group.setdefault(figure.group, figure)
+        object.__setattr__(self, "_by_group", by_group)
 
     def figure(self, group: str | None = None) -> SummaryFigure:
         """The figure of ``group`` (``None``: over every unit); ``KeyError`` if none."""
-        for figure in self.groups:
-            if figure.group == group:
-                return figure
-        raise KeyError(group)
+        return self._by_group[group]
 
 
 @attrs.frozen
 class Results:
     """An evaluation: the criteria, a score card per unit (sorted by unit id), rankings,
-    and the summaries over the units."""
+    and the summaries over the units. ``left_out`` lists the units a run that kept going
+    (``ecoscore.engine.partial``) left out, with why; the rest rank among themselves."""
 
     criteria: Criteria
     cards: Mapping[str, ScoreCard]
     rankings: tuple[Ranking, ...] = ()
     summaries: tuple[Summary, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
+    #: The period these results are of (its name in the data or ``[periods]``), and the
+    #: results of the earlier assessed periods, the most recent first.
+    period: str | None = None
+    history: tuple[Results, ...] = ()
 
     def __iter__(self) -> Iterator[ScoreCard]:
         return iter(self.cards.values())

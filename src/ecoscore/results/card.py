@@ -48,6 +48,10 @@ class ScoreCard:
     plan: Any = attrs.field(default=None, repr=False, eq=False)
     #: The unit's rolled-up figures, with the sub-units behind each, by roll-up id.
     rollups: Mapping[str, RolledUp] = attrs.field(factory=dict)
+    #: The ids of the flags that hold for the unit (``[flag.<id>]``), in the criteria's
+    #: order; ``flag_notes`` say why a flag could not be decided.
+    flags: tuple[str, ...] = ()
+    flag_notes: tuple[tuple[str, Label], ...] = ()
 
     @property
     def steps(self) -> tuple[TraceStep, ...]:

@@ -23,6 +23,7 @@ __all__ = [
     "NodeResult",
     "UnitIndicators",
     "contribution_of",
+    "outcome_of",
     "points_of",
 ]
 
@@ -146,10 +147,7 @@ class IndicatorTable:
         value = self._values[ident][row]
         env = self.envs[row]
         points = self._points[ident][row]
-        # The rule again, for its clause and steps: the same value gives the same outcome.
-        # In the scoring context, as when it was scored.
-        with decimal.localcontext(CONTEXT):
-            outcome = self._rules[ident].score(value, env)
+        outcome = self._outcome(ident, value, env)
         # In the scoring context, as the engine negated it (read outside the engine, -x
         # would round to 28 digits).
         contribution = CONTEXT.minus(points) if deduction else points
@@ -179,6 +177,24 @@ class IndicatorTable:
                 else points
             )
         return out
+
+    def outcome(self, ident: str, row: int) -> Outcome | None:
+        """The cell's outcome (its clause and steps), without building its result."""
+        full = self._full[ident].get(row)
+        if full is not None:
+            return full.outcome
+        return self._outcome(ident, self._values[ident][row], self.envs[row])
+
+    def _outcome(self, ident: str, value: Any, env: Mapping[str, Any]) -> Outcome:
+        # The rule again, for its clause and steps: the same value gives the same outcome,
+        # in the scoring context, as when it was scored (a reader already in it, such as
+        # the JSON writer, saves switching for every cell).
+        rule = self._rules[ident]
+        context = decimal.getcontext()
+        if context.prec == CONTEXT.prec and context.rounding == CONTEXT.rounding:
+            return rule.score(value, env)  # type: ignore[no-any-return]
+        with decimal.localcontext(CONTEXT):
+            return rule.score(value, env)  # type: ignore[no-any-return]
 
     def points(self, ident: str, row: int) -> tuple[Decimal | None, Decimal | None]:
         """The cell's points and raw points, without building its result."""
@@ -234,6 +250,12 @@ class UnitIndicators(Mapping[str, IndicatorResult]):
         without building its result."""
         return self._table.contribution(ident, self._row)
 
+    def outcome(self, ident: str) -> Outcome | None:
+        """An indicator's outcome (its clause and steps), without building its result."""
+        if ident not in self._table._full:
+            raise KeyError(ident)
+        return self._table.outcome(ident, self._row)
+
 
 def contribution_of(
     indicators: Mapping[str, IndicatorResult], ident: str
@@ -254,3 +276,10 @@ def points_of(
         return indicators.points(ident)
     result = indicators[ident]
     return result.points, result.raw_points
+
+
+def outcome_of(indicators: Mapping[str, IndicatorResult], ident: str) -> Outcome | None:
+    """Indicator ``ident``'s outcome (its clause and steps), read cheaply where it can be."""
+    if isinstance(indicators, UnitIndicators):
+        return indicators.outcome(ident)
+    return indicators[ident].outcome
