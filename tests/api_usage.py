@@ -35,6 +35,33 @@ def totals() -> dict[str, Decimal | None]:
     return {c.unit: c.total for c in results}
 
 
+ROLLUP = """
+ecoscore = 1
+id = "typing-rollup"
+title = "汇总"
+[subunits.stations]
+key = "station"
+[subunits.stations.inputs]
+pm25 = { min = 0 }
+[rollup.pm25]
+from = "stations"
+aggregate = "mean"
+value = "pm25"
+round = "1 half-up"
+[indicator.pm25]
+missing = "exclude"
+"""
+
+
+def rolled_up() -> dict[str, Decimal | str | None]:
+    """A roll-up's figure for each unit, through the public names only."""
+    criteria = ecoscore.loads(ROLLUP)
+    rows = [{"station": "S1", "unit": "A", "pm25": "22.3"}]
+    results = ecoscore.evaluate(criteria, [{"unit": "A"}], tables={"stations": rows})
+    figures: dict[str, ecoscore.RolledUp] = dict(results["A"].rollups)
+    return {ident: figure.value for ident, figure in figures.items()}
+
+
 def problems(text: str) -> list[str]:
     """Every problem of a criteria text, as printed."""
     try:

@@ -760,6 +760,25 @@ def off_the_common_path(draw: st.DrawFn) -> tuple[ScoredCase, tuple[Mapping[str,
     return ScoredCase(criteria, tuple(rows)), previous
 
 
+# --- ecoscore.engine.rollup ------------------------------------------------------------
+
+#: The water classes, best first, as a sub-unit table declares them.
+WATER_CLASSES = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "劣Ⅴ")
+
+
+@st.composite
+def section_rows(draw: st.DrawFn, max_units: int = 3) -> list[dict[str, Any]]:
+    """Rows of a sub-unit table of water sections: each of up to ``max_units`` units
+    ("u0", "u1", …) with up to six sections, each in a class or with none (missing)."""
+    rows: list[dict[str, Any]] = []
+    units = draw(st.integers(min_value=1, max_value=max_units))
+    for u in range(units):
+        for s in range(draw(st.integers(min_value=0, max_value=6))):
+            cls = draw(st.one_of(st.none(), st.sampled_from(WATER_CLASSES)))
+            rows.append({"section": f"u{u}s{s}", "unit": f"u{u}", "water_class": cls})
+    return rows
+
+
 # --- the fuzz suite (tests/test_fuzz.py) -------------------------------------------------------
 
 #: Text a careless editor or a hostile user puts into a file: invisible and full-width

@@ -39,6 +39,15 @@
     ``<!-- evaluation-error: TEXT -->`` directly above a table: evaluating its rows
     must fail with a ``DataError`` (``EvaluationError`` included) containing ``TEXT``.
 
+    ``<!-- subunits: NAME -->`` directly above a table between the example and its
+    results table: the rows of the sub-unit table ``NAME`` (its columns: the table's key,
+    unit and period columns and its inputs), passed as ``tables=``. Results tables may
+    then read ``→ rollup(r)`` (a roll-up's figure) and ``→ left_out(r)`` (the sub-units
+    it left out, comma-separated). When a sub-unit table has a period column and the
+    results table no ``previous(…)`` column, every unit is given a previous period with no
+    figures of its own, to hold the table's earlier rows (the most recent period is the
+    current one).
+
     Every unit's trace steps are also checked to add up to its total.
 
 ``docs/api.md``
@@ -75,7 +84,7 @@ API_MD = DOCS / "api.md"
 HEADER = 'ecoscore = 1\nid = "example"\ntitle = { zh = "示例", en = "Example" }\n'
 
 _BLOCK_DIRECTIVES = ("fragment", "name", "error")
-_TABLE_DIRECTIVES = ("evaluation-error",)
+_TABLE_DIRECTIVES = ("evaluation-error", "subunits")
 _DIRECTIVE = re.compile(r"<!--\s*([a-z-]+)\s*(?::\s*(.*?))?\s*-->")
 _FENCE = re.compile(r"^(`{3,})\s*([\w-]*)\s*$")
 _PREVIOUS = re.compile(r"previous\(\s*(\w+)\s*(?:,\s*(\d+)\s*)?\)")
@@ -102,6 +111,7 @@ class Block:
     directives: tuple[tuple[str, str], ...] = ()
     table: Table | None = None
     output: str | None = None  # a ```text block after an error example
+    subunits: tuple[tuple[str, Table], ...] = ()  # sub-unit tables before the results
 
     def directive(self, word: str) -> str | None:
         """The argument of the directive ``word`` ("" when it has none), or ``None``."""
@@ -144,12 +154,25 @@ def parse_markdown(text: str) -> list[Block]:
             above.insert(0, lines[k])
             k -= 1
         body = "\n".join(lines[start + 1 : j]) + "\n"
-        # What follows: blank lines and directives, then a table or a ```text block.
+        # What follows: blank lines and directives, sub-unit tables, then a table or a
+        # ```text block.
         n = j + 1
-        between: list[str] = []
-        while n < len(lines) and (not lines[n].strip() or _DIRECTIVE.fullmatch(lines[n].strip())):
-            between.append(lines[n])
-            n += 1
+        subunits: list[tuple[str, Table]] = []
+        while True:
+            between: list[str] = []
+            while n < len(lines) and (
+                not lines[n].strip() or _DIRECTIVE.fullmatch(lines[n].strip())
+            ):
+                between.append(lines[n])
+                n += 1
+            name = dict(_directives(between)).get("subunits")
+            if lang != "toml" or name is None or n >= len(lines) or lines[n][:1] != "|":
+                break
+            start_rows, rows = n, []
+            while n < len(lines) and lines[n].lstrip().startswith("|"):
+                rows.append(_cells(lines[n]))
+                n += 1
+            subunits.append((name, Table(start_rows + 1, rows[0], tuple(rows[2:]))))
         table = output = None
         if lang == "toml" and n < len(lines) and lines[n].lstrip().startswith("|"):
             rows = []
@@ -166,7 +189,9 @@ def parse_markdown(text: str) -> list[Block]:
                 while close < len(lines) and lines[close].strip() != follow.group(1):
                     close += 1
                 output = "\n".join(lines[n + 1 : close])
-        blocks.append(Block(start + 1, lang, body, _directives(above), table, output))
+        blocks.append(
+            Block(start + 1, lang, body, _directives(above), table, output, tuple(subunits))
+        )
         i = j + 1
     return blocks
 
@@ -271,6 +296,10 @@ def _actual(results: ecoscore.Results, unit: str, column: str) -> str:
         return _text(card.nodes[argument].argmax)
     if function == "rank":
         return _text(results.ranking(argument).rank_of(unit))
+    if function == "rollup":
+        return _text(card.rollups[argument].value)
+    if function == "left_out":
+        return ", ".join(key for key, _ in card.rollups[argument].left_out)
     raise AssertionError(f"unknown result {function}() in column {column!r}")
 
 
@@ -289,6 +318,24 @@ def _check_columns(criteria: ecoscore.Criteria, table: Table) -> None:
         assert known, f"line {table.line}: column {name!r} is not an input or attribute"
     for row in table.rows:
         assert len(table.header) == len(row), f"line {table.line}: a row has the wrong width"
+
+
+def _tables(criteria: ecoscore.Criteria, block: Block) -> dict[str, list[dict[str, Any]]] | None:
+    """The block's sub-unit tables as rows (``None`` when it has none); every column
+    names a column or an input of the table."""
+    if not block.subunits:
+        return None
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, table in block.subunits:
+        spec = criteria.subunits[name]
+        for column in table.header:
+            known = column in (spec.key, spec.unit, spec.period) or column in spec.inputs
+            assert known, f"line {table.line}: column {column!r} is not a column of {name}"
+        out[name] = [
+            {h: None if _none(c) else c for h, c in zip(table.header, row, strict=True)}
+            for row in table.rows
+        ]
+    return out
 
 
 def _check_trace(results: ecoscore.Results) -> None:
@@ -320,15 +367,18 @@ def test_criteria_example(block: Block) -> None:
         return
     _check_columns(criteria, table)
     records, previous = _records(table)
+    tables = _tables(criteria, block)
+    if tables and not previous and any(criteria.subunits[n].period for n in tables):
+        previous = [[{"unit": r["unit"]} for r in records]]
     source = f"docs/criteria.md:{table.line}"
     failure = dict(table.directives).get("evaluation-error")
     if failure is not None:
         assert not any(c.startswith("→") for c in table.header), f"line {table.line}: no results"
         with pytest.raises(ecoscore.DataError) as info:
-            ecoscore.evaluate(criteria, records, previous=previous, source=source)
+            ecoscore.evaluate(criteria, records, previous=previous, source=source, tables=tables)
         assert failure in str(info.value)
         return
-    results = ecoscore.evaluate(criteria, records, previous=previous, source=source)
+    results = ecoscore.evaluate(criteria, records, previous=previous, source=source, tables=tables)
     _check_trace(results)
     expected_columns = [c for c in table.header if c.startswith("→")]
     assert expected_columns, f"line {table.line}: a results table needs a → column"

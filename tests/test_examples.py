@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 import ecoscore
 from ecoscore.cli import main
 from ecoscore.io.submissions import read_periods
+from ecoscore.io.subunit_tables import read_subunit_table
 from ecoscore.io.tables import read_table
 from ecoscore.results.export import results_schema
 
@@ -84,6 +86,69 @@ def test_verify_compares_the_published_primary_pollutant(
     assert "1 / 283 个单位与公布结果不一致" in out
 
 
+SUBUNITS = GANZHOU / "subunits"
+SECTIONS_CRITERIA = str(ROOT / "criteria" / "ganzhou-county-2024-sections.toml")
+
+
+def _rollup_argv(data: str, *tables: str) -> list[str]:
+    return [
+        "score",
+        SECTIONS_CRITERIA,
+        str(SUBUNITS / data),
+        "--previous",
+        str(SUBUNITS / "submissions-2023.csv"),
+        *(f"--table={name}={SUBUNITS / name}.csv" for name in tables),
+    ]
+
+
+def test_the_readme_rollup_command_scores_the_example_from_files_or_sheets(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The README's roll-up command scores the 18 units from the section and station
+    files, and the workbook whose sheets hold the same tables gives the same table."""
+    assert 0 == main(_rollup_argv("submissions-2024.csv", "sections", "stations"))
+    from_files = capsys.readouterr().out
+    assert 18 == sum(1 for line in from_files.splitlines() if line.strip()[:1].isdigit())
+    assert "上犹县  等级上限 [cap[1]]  良好 → 合格：国考断面出现劣Ⅴ类水质" in from_files
+    assert 0 == main(_rollup_argv("submissions-2024.xlsx"))
+    assert from_files == capsys.readouterr().out
+
+
+def test_the_rollup_example_keeps_the_published_figures_and_excludes_a_county_without_sections(
+    tmp_path: Path,
+) -> None:
+    """章贡区's stations still make the published 8.3% improvement; 石城县, with no national
+    section, has that indicator excluded and its water area scaled by 25 / 18."""
+    out = tmp_path / "r.json"
+    assert 0 == main([*_rollup_argv("submissions-2024.xlsx"), "-o", str(out)])
+    units = {u["unit"]: u for u in json.loads(out.read_text("utf-8"))["units"]}
+    assert "8.3" == units["章贡区"]["indicators"]["pm25_change"]["value"]
+    shicheng = units["石城县"]
+    national = shicheng["indicators"]["national_rate"]
+    assert ("excluded", None) == (national["status"], national["points"])
+    assert "缺项按比例折算：× 25/18（national_rate）" == shicheng["nodes"]["water"]["note"]["zh"]
+    rolled = next(r for r in shicheng["rollups"] if r["id"] == "national_rate")
+    assert ([], None) == (rolled["subunits"], rolled["value"])
+    yudu = next(r for r in units["于都县"]["rollups"] if r["id"] == "national_rate")
+    assert [{"subunit": "于都国控2", "missing": ["water_class"]}] == yudu["left_out"]
+
+
+def test_the_rollup_example_files_are_up_to_date() -> None:
+    """sections.csv and stations.csv are what make_subunits.py makes of the submissions."""
+    sys.path.insert(0, str(GANZHOU))
+    try:
+        import make_subunits
+    finally:
+        sys.path.remove(str(GANZHOU))
+    years = {year: make_subunits.read(year) for year in make_subunits.YEARS}
+    for name, rows in (
+        ("sections", make_subunits.sections(years)),
+        ("stations", make_subunits.stations(years)),
+    ):
+        lines = (SUBUNITS / f"{name}.csv").read_text("utf-8").splitlines()[1:]
+        assert [",".join(row) for row in rows] == lines
+
+
 # Every shipped criteria file with the example data it scores, earlier periods after.
 SHIPPED = {
     "cn-aqi-hourly-hj633-2012": ["cn-aqi-hourly/station-hours.csv"],
@@ -94,6 +159,11 @@ SHIPPED = {
     "ganzhou-county-2024": [
         "ganzhou-2024/submissions-2024.csv",
         "ganzhou-2024/submissions-2023.csv",
+    ],
+    # The sub-unit tables are sheets of the 2024 workbook (sections, stations).
+    "ganzhou-county-2024-sections": [
+        "ganzhou-2024/subunits/submissions-2024.xlsx",
+        "ganzhou-2024/subunits/submissions-2023.csv",
     ],
     "gb3838-water-class": ["gb3838-water-class/sections.csv"],
     "us-epa-aqi-2024": ["us-epa-aqi-2024/sites.csv"],
@@ -133,8 +203,15 @@ def _results(stem: str) -> ecoscore.Results:
         for p in read_periods(read_table(ROOT / "examples" / path), criteria)
     ]
     current, *earlier = periods
+    data = ROOT / "examples" / SHIPPED[stem][0]
+    tables = {
+        name: read_subunit_table(data, criteria, name, sheet=name) for name in criteria.subunits
+    }
     return ecoscore.evaluate(
-        criteria, current.submissions, previous=[p.submissions for p in earlier]
+        criteria,
+        current.submissions,
+        previous=[p.submissions for p in earlier],
+        tables=tables or None,
     )
 
 

@@ -18,11 +18,13 @@ import ecoscore
 from ecoscore.language.sourcemap import path_text
 from strategies import (
     RANK_STYLES,
+    WATER_CLASSES,
     corrupted_rows,
     criteria_documents,
     damaged_texts,
     improvements,
     scored_cases,
+    section_rows,
     toml_text,
     without_key,
 )
@@ -172,3 +174,97 @@ def test_damaged_criteria_load_or_fail_cleanly(data: st.DataObject) -> None:
     text = data.draw(damaged_texts(generated.text))
     for problem in _problems_of(lambda: ecoscore.loads(text, source="gen.toml")):
         assert "gen.toml" == problem.location.file, problem
+
+
+# -- roll-ups (ecoscore.engine.rollup) ------------------------------------------------------
+
+_ROLLUP_CRITERIA = ecoscore.loads(
+    """
+ecoscore = 1
+id = "rollup-properties"
+title = "汇总"
+
+[subunits.sections]
+key = "section"
+
+[subunits.sections.inputs]
+water_class = { type = "class", values = ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "劣Ⅴ"] }
+
+[rollup.good]
+from = "sections"
+aggregate = "share"
+when = "water_class in ('Ⅰ', 'Ⅱ', 'Ⅲ')"
+
+[rollup.kept]
+from = "sections"
+aggregate = "share"
+when = "water_class in ('Ⅰ', 'Ⅱ', 'Ⅲ')"
+if_missing = "not-met"
+
+[rollup.worst]
+from = "sections"
+aggregate = "worst"
+value = "water_class"
+
+[indicator.good]
+missing = "exclude"
+"""
+)
+
+
+def _rolled(rows: list[dict[str, object]]) -> dict[str, object]:
+    """Each unit's roll-ups over ``rows`` (units u0, u1, u2 all submitted)."""
+    units = [{"unit": f"u{u}"} for u in range(3)]
+    results = ecoscore.evaluate(_ROLLUP_CRITERIA, units, tables={"sections": rows})
+    return {card.unit: dict(card.rollups) for card in results}
+
+
+@given(section_rows())
+def test_a_share_is_within_0_and_100(rows: list[dict[str, object]]) -> None:
+    """Every share a roll-up gives lies in [0, 100], or is missing (nothing to count)."""
+    for figures in _rolled(rows).values():
+        for ident in ("good", "kept"):
+            value = figures[ident].value  # type: ignore[attr-defined]
+            assert value is None or Decimal(0) <= value <= Decimal(100)
+
+
+@given(section_rows(), st.sampled_from(WATER_CLASSES[:3]), st.sampled_from(["u0", "u1", "u2"]))
+def test_adding_a_subunit_in_a_better_class_never_lowers_the_share(
+    rows: list[dict[str, object]], cls: str, unit: str
+) -> None:
+    """A section in a class the share counts (Ⅰ–Ⅲ) never lowers its unit's share."""
+    before = _rolled(rows)[unit]["good"].value  # type: ignore[attr-defined]
+    added = [*rows, {"section": "new", "unit": unit, "water_class": cls}]
+    after = _rolled(added)[unit]["good"].value  # type: ignore[attr-defined]
+    assert after is not None
+    assert before is None or after >= before
+
+
+@given(section_rows(), st.data())
+def test_improving_a_subunits_class_never_lowers_the_share_nor_worsens_the_worst(
+    rows: list[dict[str, object]], data: st.DataObject
+) -> None:
+    """Moving one section to a better class never lowers the share or worsens the worst."""
+    graded = [i for i, row in enumerate(rows) if row["water_class"] is not None]
+    if not graded:
+        return
+    i = data.draw(st.sampled_from(graded))
+    k = WATER_CLASSES.index(str(rows[i]["water_class"]))
+    better = [*rows]
+    better[i] = {**rows[i], "water_class": WATER_CLASSES[data.draw(st.integers(0, k))]}
+    unit = str(rows[i]["unit"])
+    old, new = _rolled(rows)[unit], _rolled(better)[unit]
+    for ident in ("good", "kept"):
+        assert new[ident].value >= old[ident].value  # type: ignore[attr-defined]
+    rank = WATER_CLASSES.index
+    assert rank(new["worst"].value) <= rank(old["worst"].value)  # type: ignore[attr-defined]
+
+
+@given(section_rows(), st.randoms(use_true_random=False))
+def test_shuffling_the_subunit_rows_changes_nothing(
+    rows: list[dict[str, object]], random: object
+) -> None:
+    """The rows' order never changes a figure, nor the sub-units listed behind it."""
+    shuffled = [*rows]
+    random.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert _rolled(rows) == _rolled(shuffled)

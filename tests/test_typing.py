@@ -15,3 +15,8 @@ def test_api_usage_problems() -> None:
     assert ["<criteria>:1:1: ecoscore: missing required key 'ecoscore'"] == api_usage.problems(
         'id = "x"\ntitle = "t"\n[indicator.x]\nvalue = "1"\n'
     )[:1]
+
+
+def test_api_usage_rolls_up() -> None:
+    """The typed usage example rolls a station's PM2.5 up to its unit, rounded."""
+    assert {"pm25": Decimal("22.3")} == api_usage.rolled_up()

@@ -19,6 +19,7 @@ Decimal('10')
 from ecoscore._version import __version__ as __version__
 from ecoscore.engine.evaluation import evaluate
 from ecoscore.engine.submission import Submission
+from ecoscore.engine.subunits import SubunitRow
 from ecoscore.errors import (
     CriteriaError,
     DataError,
@@ -34,6 +35,7 @@ from ecoscore.report.text import explain as explain_text
 from ecoscore.results.assessment import RankEntry, Ranking, Results, Summary, SummaryFigure
 from ecoscore.results.card import GradeStep, ScoreCard
 from ecoscore.results.export import results_to_dict, results_to_json
+from ecoscore.results.rollups import RolledUp
 from ecoscore.results.scores import IndicatorResult, NodeResult
 from ecoscore.results.trace import TraceStep
 
@@ -53,8 +55,10 @@ __all__ = [
     "RankEntry",
     "Ranking",
     "Results",
+    "RolledUp",
     "ScoreCard",
     "Submission",
+    "SubunitRow",
     "Summary",
     "SummaryFigure",
     "TraceStep",

@@ -40,9 +40,10 @@ from ecoscore.engine.partial import evaluate_keeping_going
 from ecoscore.errors import DataError, EcoscoreError, Location, Problem, UsageError
 from ecoscore.io import atomic
 from ecoscore.io.columns import UnitIndex, unit_hint
-from ecoscore.io.manifest import build_manifest
+from ecoscore.io.manifest import build_manifest, file_entry
 from ecoscore.io.partial import read_periods_keeping_going
 from ecoscore.io.submissions import Period, read_periods
+from ecoscore.io.subunit_tables import read_subunit_table, sheet_for, workbook_sheets
 from ecoscore.io.tables import Cell, read_table
 from ecoscore.language.lint import lint
 from ecoscore.language.loader import load
@@ -117,6 +118,14 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="DATA",
         help="earlier periods' submissions, the most recent first",
+    )
+    data.add_argument(
+        "--table",
+        action="append",
+        default=[],
+        metavar="NAME=FILE",
+        help="the rows of a sub-unit table the criteria declare (sections=sections.csv);"
+        " a data workbook may hold them in a sheet named after the table",
     )
 
     keep_going = argparse.ArgumentParser(add_help=False)
@@ -238,6 +247,7 @@ def _read(args: argparse.Namespace) -> tuple[Criteria, Results]:
                 periods.extend(read_periods(table, criteria, strict=k == 0))
         except DataError as error:
             problems.extend(error.problems)
+    tables = _tables(args, criteria, problems)
     if problems:
         raise DataError(problems)
     current, *earlier = periods
@@ -249,13 +259,79 @@ def _read(args: argparse.Namespace) -> tuple[Criteria, Results]:
             source=args.data,
             left_out=unread,
             period=current.name,
+            tables=tables,
         )
         _report_left_out(results, _language(args, criteria))
         return criteria, results
     results = evaluate(
-        criteria, current.submissions, previous=earlier, source=args.data, period=current.name
+        criteria,
+        current.submissions,
+        previous=earlier,
+        source=args.data,
+        period=current.name,
+        tables=tables,
     )
     return criteria, results
+
+
+def _table_files(args: argparse.Namespace, criteria: Criteria | None = None) -> dict[str, str]:
+    """``--table NAME=FILE`` options as a mapping; a malformed or repeated one is refused.
+    With ``criteria``, also each table's declared ``file`` that no option replaces, and
+    that the data workbook has no sheet for (relative to the criteria file)."""
+    out: dict[str, str] = {}
+    for option in args.table:
+        name, sep, path = str(option).partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise UsageError(f"--table {option}: write --table NAME=FILE, like sections=s.csv")
+        if name.strip() in out:
+            raise UsageError(f"--table {name.strip()} is given twice")
+        out[name.strip()] = path.strip()
+    if criteria is not None:
+        sheets = workbook_sheets(args.data)
+        for name, spec in criteria.subunits.items():
+            if name not in out and spec.file is not None and sheet_for(spec, sheets) is None:
+                out[name] = str(Path(args.criteria).parent / spec.file)
+    return out
+
+
+def _tables(
+    args: argparse.Namespace, criteria: Criteria, problems: list[Problem]
+) -> dict[str, Any] | None:
+    """Each sub-unit table's rows: from ``--table``, else from the data workbook's sheet
+    named after the table. ``None`` when the criteria declare none and none is given."""
+    files = _table_files(args, criteria)
+    if not criteria.subunits and not files:
+        return None
+    for name in files:
+        if name not in criteria.subunits:
+            known = ", ".join(criteria.subunits) or "none"
+            raise UsageError(f"--table {name}: the criteria declare no such table ({known})")
+    sheets = workbook_sheets(args.data)
+    tables: dict[str, Any] = {}
+    for name, spec in criteria.subunits.items():
+        try:
+            if name in files:
+                path = files[name]
+                sheet = sheet_for(spec, workbook_sheets(path))
+                tables[name] = read_subunit_table(
+                    path, criteria, name, sheet=sheet, encoding=args.encoding
+                )
+            elif sheet_for(spec, sheets) is not None:
+                tables[name] = read_subunit_table(
+                    args.data, criteria, name, sheet=sheet_for(spec, sheets)
+                )
+            else:
+                problems.append(
+                    Problem(
+                        f"no rows for the sub-unit table {name!r} (缺少下级单元数据表)",
+                        Location(args.data),
+                        f"give --table {name}=FILE, a sheet named {name!r} in the workbook,"
+                        f' or file = "…" in [subunits.{name}]',
+                    )
+                )
+        except DataError as error:
+            problems.extend(error.problems)
+    return tables
 
 
 def _report_left_out(results: Results, lang: str) -> None:
@@ -330,7 +406,9 @@ def _score(args: argparse.Namespace) -> int:
             )
         if args.trace is not None and out.suffix.lower() not in _TRACED_KINDS:
             raise UsageError(f"{args.output}: --trace applies to .json and .xlsx outputs")
-        atomic.refuse_inputs(out, [args.criteria, args.data, *args.previous])
+        atomic.refuse_inputs(
+            out, [args.criteria, args.data, *args.previous, *_table_files(args).values()]
+        )
     elif args.trace is not None or args.pretty:
         raise UsageError("--trace and --pretty apply to a file output (-o)")
     criteria, results = _read(args)
@@ -348,6 +426,9 @@ def _score(args: argparse.Namespace) -> int:
         settings=_settings(args, lang),
         stamp=stamp,
     )
+    tables = _table_files(args, criteria)
+    if tables:
+        manifest["tables"] = {name: file_entry(path) for name, path in tables.items()}
     with _collector_paused():
         _write(out, kind, results, lang, manifest, trace=args.trace or "full", pretty=args.pretty)
     print(_say("wrote", lang, path=args.output))

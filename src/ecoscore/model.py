@@ -33,6 +33,8 @@ __all__ = [
     "Periods",
     "Quota",
     "RankingSpec",
+    "Rollup",
+    "SubunitTable",
     "SummarySpec",
     "TieBreak",
     "Unit",
@@ -256,6 +258,60 @@ class SummarySpec:
     reads: tuple[str, ...] = ()
 
 
+#: The aggregates a roll-up may declare.
+ROLLUP_AGGREGATES = ("count", "share", "sum", "mean", "min", "max", "worst", "best")
+
+
+@attrs.frozen
+class SubunitTable:
+    """A ``[subunits.<id>]`` table: the sub-units of each unit (a county's water sections,
+    its air stations), one row each, with their own inputs.
+
+    ``key`` names the column holding a sub-unit's id (``key_label``: the names a
+    spreadsheet may give that column), ``unit`` the column naming the unit it belongs to,
+    ``period`` (optional) the column naming the period of the row; ``file`` (optional)
+    the file the command reads the rows from when it is given none.
+    An input of type ``"class"`` is an ordered category: its ``values`` are listed best
+    first (Ⅰ before 劣Ⅴ), so "worst" and "better" mean something.
+    """
+
+    id: str
+    key: str
+    unit: str = "unit"
+    period: str | None = None
+    label: Label = Label()
+    inputs: Mapping[str, Input] = attrs.field(factory=dict)
+    key_label: Label = Label()
+    #: Where the command finds the rows when it is given none (relative to the criteria).
+    file: str | None = None
+
+
+@attrs.frozen
+class Rollup:
+    """A ``[rollup.<id>]``: a unit's figure aggregated from its sub-units' rows.
+
+    ``aggregate`` is one of ``ROLLUP_AGGREGATES``; ``when`` chooses the sub-units a count
+    or share counts, ``value`` is the per-sub-unit figure of the others, ``where`` the
+    sub-units considered at all. ``if_missing`` says what a sub-unit lacking a value its
+    expressions read does (``"leave-out"``, ``"not-met"`` or ``"error"``); ``if_empty``
+    what the figure is when no sub-unit is considered (``"missing"``, ``"error"`` or a
+    number). ``classes`` is the declared order, best first, for ``worst`` and ``best``.
+    """
+
+    id: str
+    table: str
+    aggregate: str
+    label: Label = Label()
+    when: Expression | None = None
+    value: Expression | None = None
+    where: Expression | None = None
+    rounding: Rounding | None = None
+    if_missing: str = "leave-out"
+    if_empty: str | Decimal = "missing"
+    classes: tuple[str, ...] = ()
+    unit: str | None = None
+
+
 @attrs.frozen
 class Periods:
     """The periods of an assessment (``[periods]``), earliest first.
@@ -307,6 +363,8 @@ class Criteria:
     grades: Grades | None = None
     rankings: tuple[RankingSpec, ...] = ()
     summaries: tuple[SummarySpec, ...] = ()
+    subunits: Mapping[str, SubunitTable] = attrs.field(factory=dict)
+    rollups: Mapping[str, Rollup] = attrs.field(factory=dict)
     points_rounding: Rounding | None = None
     node_rounding: Rounding | None = None
     total_rounding: Rounding | None = None
@@ -334,6 +392,7 @@ class Criteria:
             self.nodes,
             self.inputs,
             self.attributes,
+            self.rollups,
         )
         for table in tables:
             if name in table:

@@ -77,3 +77,32 @@ def test_without_positions_a_warning_names_the_key() -> None:
         "c.toml: inputs.unused: input 'unused' is read by nothing (未被使用)"
         == str(lint(criteria)[0]).split(" (use")[0]
     )
+
+
+def test_a_rollup_or_a_table_that_nothing_reads_is_a_warning() -> None:
+    """A roll-up no rule reads, and a sub-unit table no roll-up reads, are each warned of."""
+    text = """
+ecoscore = 1
+id = "lint-rollups"
+title = "汇总"
+[subunits.sections]
+key = "section"
+[subunits.sections.inputs]
+cod = { min = 0 }
+[subunits.stations]
+key = "station"
+[subunits.stations.inputs]
+pm25 = { min = 0 }
+[rollup.cod]
+from = "sections"
+aggregate = "max"
+value = "cod"
+[inputs]
+x = "x"
+[indicator.x]
+zh = "x"
+"""
+    criteria = ecoscore.loads(text, source="c.toml")
+    messages = [p.message for p in lint(criteria, criteria.positions)]
+    assert "roll-up 'cod' is read by nothing (未被使用)" in messages
+    assert "sub-unit table 'stations' is read by no roll-up (未被使用)" in messages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -217,3 +218,71 @@ def test_filled_form_reads_back(tmp_path: Path, lang: str) -> None:
         card.unit: card.total for card in results
     }
     assert list(column_headers(criteria, lang).values()) == [c.value for c in sheet[1][1:]]
+
+
+SECTIONS_CRITERIA = (
+    Path(__file__).resolve().parents[2] / "criteria" / ("ganzhou-county-2024-sections.toml")
+)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_sheet_per_subunit_table_is_filled_in_and_read_back(tmp_path: Path, lang: str) -> None:
+    """Each sub-unit table gets a sheet named after it, with its unit, period and key
+    columns, a class as a list; filled in, the workbook scores with its roll-ups."""
+    from ecoscore.cli import main
+
+    criteria = ecoscore.load(SECTIONS_CRITERIA)
+    book = build_template(criteria, lang)
+    names = {
+        "zh": ["环境空气质量监测站点", "国考断面"],
+        "en": ["Air-quality stations", "National water sections"],
+    }
+    shown = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
+    assert names[lang] == shown[2:]
+    stations, sections = (book[n] for n in names[lang])
+    assert [
+        "单位" if lang == "zh" else "unit",
+        "year",
+        "站点名称" if lang == "zh" else "Station",
+    ] == [c.value for c in stations[1][:3]]
+    lists = [v.formula1 for v in sections.data_validations.dataValidation]
+    assert '"Ⅰ,Ⅱ,Ⅲ,Ⅳ,Ⅴ,劣Ⅴ"' in lists
+    # Fill in the form (18 units, each figure from the example) and one row per sub-unit.
+    example = read_table(
+        SECTIONS_CRITERIA.parents[1]
+        / "examples"
+        / "ganzhou-2024"
+        / "subunits"
+        / "submissions-2024.csv"
+    )
+    headers = column_headers(criteria, lang)
+    ids = [h.text for h in example.header]
+    columns = {h.value: k for k, h in enumerate(book.worksheets[0][1])}
+    for r, row in enumerate(example.rows, start=2):
+        by_id = dict(zip(ids, (c.text for c in row), strict=True))
+        unit = criteria.units[str(by_id["unit"])]
+        book.worksheets[0].cell(r, 1).value = unit.id if lang == "zh" else unit.label.en
+        for name, header in headers.items():
+            value = by_id.get(name)
+            if value in ("true", "false"):
+                value = {"zh": {"true": "是", "false": "否"}, "en": {"true": "yes", "false": "no"}}[
+                    lang
+                ][value]
+            book.worksheets[0].cell(r, columns[header] + 1).value = value
+    for k, unit in enumerate(criteria.units.values(), start=2):
+        name = unit.id if lang == "zh" else unit.label.en
+        stations.append([name, "2024", f"S{k}", 20])
+        if unit.id != "石城县":
+            sections.append([name, "2024", f"W{k}", "Ⅱ"])
+    path = tmp_path / "filled.xlsx"
+    book.save(path)
+    previous = SECTIONS_CRITERIA.parents[1] / "examples" / "ganzhou-2024" / "subunits"
+    out = tmp_path / "r.json"
+    argv = ["score", str(SECTIONS_CRITERIA), str(path), "-o", str(out)]
+    assert 0 == main([*argv, "--previous", str(previous / "submissions-2023.csv")])
+    units = {u["unit"]: u for u in json.loads(out.read_text("utf-8"))["units"]}
+    assert 18 == len(units)
+    assert "20.0" == next(r for r in units["章贡区"]["rollups"] if r["id"] == "pm25")["value"]
+    assert (
+        [] == next(r for r in units["石城县"]["rollups"] if r["id"] == "national_rate")["subunits"]
+    )

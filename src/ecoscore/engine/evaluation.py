@@ -29,6 +29,7 @@ from ecoscore.engine import grading, ranking
 from ecoscore.engine.aggregate import aggregate_tree
 from ecoscore.engine.compiled import score_columns
 from ecoscore.engine.flags import flag_all, published_names
+from ecoscore.engine.rollup import RolledUpPeriods, Tables, roll_up
 from ecoscore.engine.scoring import BEYOND, IndicatorScorer, Missing
 from ecoscore.engine.submission import Period, Submission, Value, read_period
 from ecoscore.engine.summary import summarise
@@ -54,6 +55,7 @@ def evaluate(
     previous: Sequence[Iterable[Record] | Period] = (),
     source: str = "<submissions>",
     period: str | None = None,
+    tables: Tables | None = None,
 ) -> Results:
     """Score, grade and rank every unit in ``submissions``.
 
@@ -63,6 +65,9 @@ def evaluate(
     reads an earlier period's results (``previous(grade)`` …), or ``[periods]`` declares
     them assessed, the earlier periods are assessed too, earliest first, with the same
     criteria; ``Results.history`` holds their results.
+    ``tables`` holds the rows of each sub-unit table the criteria declare (``{"sections":
+    rows}``, rows of any period), which the roll-ups aggregate into each unit's figures
+    before anything is scored (``ecoscore.engine.rollup``).
     Raises ``DataError`` for figures that cannot be read and ``EvaluationError`` for
     figures that cannot be scored, each listing every problem. Safe to call from several
     threads at once.
@@ -74,7 +79,7 @@ def evaluate(
     gc.disable()
     try:
         with decimal.localcontext(CONTEXT):
-            return _Evaluation(criteria, source).run(submissions, previous, period)
+            return _Evaluation(criteria, source).run(submissions, previous, period, tables)
     finally:
         if collecting:
             gc.enable()
@@ -87,12 +92,15 @@ def evaluate_reference(
     previous: Sequence[Iterable[Record] | Period] = (),
     source: str = "<submissions>",
     period: str | None = None,
+    tables: Tables | None = None,
 ) -> Results:
     """``evaluate`` with every cell on the reference path (``IndicatorScorer``), none on
     the compiled one: slower, and the same results, traces and errors. For tests, and for
     an auditor who wants the plainest computation."""
     with decimal.localcontext(CONTEXT):
-        return _Evaluation(criteria, source, compiled=False).run(submissions, previous, period)
+        return _Evaluation(criteria, source, compiled=False).run(
+            submissions, previous, period, tables
+        )
 
 
 class _Evaluation:
@@ -110,6 +118,7 @@ class _Evaluation:
         submissions: Iterable[Record],
         previous: Sequence[Iterable[Record] | Period],
         period: str | None,
+        tables: Tables | None = None,
     ) -> Results:
         c = self.criteria
         read_problems: list[Problem] = []
@@ -126,9 +135,24 @@ class _Evaluation:
         ]
         given = [period, *(p.name if isinstance(p, Period) else None for p in previous)]
         names = _period_names(c, given, read_problems, self.source)
+        self.names = names
+        # -- roll-ups (ecoscore.engine.rollup): each unit's figures from its sub-units,
+        # in every period, added to its values before anything reads them.
+        self.rolled = RolledUpPeriods()
+        if c.subunits or tables:
+            self.rolled = roll_up(
+                c,
+                tables or {},
+                names,
+                [{u: v for u, (_, v) in p.items()} for p in (units, *history)],
+                read_problems,
+                self.problems,
+                strict=[self._assessed(k) for k in range(len(history) + 1)],
+                source=self.source,
+            )
+        # -- end of roll-ups
         if read_problems:
             raise DataError(read_problems)
-        self.names = names
         # Earlier periods, the earliest first: each unit's figures and derived values in
         # every one, and the whole assessment of those that are assessed, whose results
         # (total, grade, ranks, flags …) later periods read as previous(…).
@@ -175,8 +199,11 @@ class _Evaluation:
         """One period's assessment, with the earlier periods' values in ``past`` (the most
         recent first) and the results of the earlier assessed ones in ``history``."""
         c = self.criteria
-        problems_before = len(self.problems)
+        # The current period also answers for the roll-ups' problems, found before any
+        # period is assessed (an earlier assessed period that had others has raised).
+        problems_before = len(self.problems) if position else 0
         self.failed.clear()  # a derived value that failed in an earlier period is no excuse
+        self.failed |= self.rolled.failed_in(position)  # roll-ups, reported already
         order = sorted(units)  # results never depend on the order of the input
         envs = [
             self._environment(units[u][0], units[u][1], past, position, strict=True) for u in order
@@ -232,6 +259,7 @@ class _Evaluation:
                 total_exact=total.raw,
                 total=total.value,
                 plan=plan,
+                rollups=self.rolled.of(position).get(u, {}),
             )
         envs_of = dict(zip(order, envs, strict=True))
         if len(self.problems) > problems_before:

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from ecoscore.engine.evaluation import evaluate
+from ecoscore.engine.rollup import Tables
 from ecoscore.engine.submission import Period, Submission, as_submission
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.model import Criteria
@@ -40,6 +41,7 @@ def evaluate_keeping_going(
     source: str = "<submissions>",
     left_out: Iterable[LeftOut] = (),
     period: str | None = None,
+    tables: Tables | None = None,
 ) -> Results:
     """``evaluate``, leaving out the units whose figures cannot be read or scored; the
     results list them in ``Results.left_out`` (with ``left_out``, the units a reader
@@ -52,7 +54,9 @@ def evaluate_keeping_going(
         try:
             # A unit of [units] left out is not asked for: the others are scored alone.
             kept = without_units(criteria, {entry.unit for entry in dropped})
-            results = evaluate(kept, records, previous=earlier, source=source, period=period)
+            results = evaluate(
+                kept, records, previous=earlier, source=source, period=period, tables=tables
+            )
         except DataError as error:
             blamed = _blame(error.problems, records)
             if blamed is None or len(blamed) == len({r.unit for r in records}):

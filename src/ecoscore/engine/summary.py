@@ -37,7 +37,7 @@ from ecoscore.numbers import CONTEXT, EXACT_SUM
 from ecoscore.results.assessment import Summary, SummaryFigure
 from ecoscore.results.card import ScoreCard
 
-__all__ = ["summarise", "unit_value"]
+__all__ = ["aggregate_values", "share_of", "summarise", "unit_value"]
 
 _HUNDRED = Decimal(100)
 
@@ -187,19 +187,22 @@ def _figure(
         count = sum(1 for b in brought if b is True)
         raw = Decimal(count)
         if spec.aggregate == "share":
-            # Multiplied before dividing: 5 × 100 / 6, one rounding in the last digit.
-            raw = (
-                CONTEXT.divide(CONTEXT.multiply(raw, _HUNDRED), Decimal(len(brought)))
-                if brought
-                else None
-            )
+            raw = share_of(count, len(brought)) if brought else None
     else:
         count = len(brought)
-        raw = _aggregate(spec.aggregate, brought) if brought else None
+        raw = aggregate_values(spec.aggregate, brought) if brought else None
     return _published(spec, group, raw, count, len(brought), left_out)
 
 
-def _aggregate(aggregate: str, values: list[Decimal]) -> Decimal:
+def share_of(counted: int, considered: int) -> Decimal:
+    """``counted / considered × 100``, multiplied before dividing (5 × 100 / 6): one
+    rounding, in the last of 34 digits. Also the share of a roll-up."""
+    return CONTEXT.divide(CONTEXT.multiply(Decimal(counted), _HUNDRED), Decimal(considered))
+
+
+def aggregate_values(aggregate: str, values: list[Decimal]) -> Decimal:
+    """The ``sum``, ``mean``, ``min`` or ``max`` of some values (at least one), exactly:
+    a summary's figure over units, a roll-up's over sub-units."""
     if aggregate == "min":
         return min(values)
     if aggregate == "max":

@@ -3,8 +3,9 @@
 ``lint(criteria)`` never refuses a file (that is the loader's job); it points at things
 worth a second look, each a ``Problem`` at its key:
 
-- an input, attribute or derived value that nothing reads (no indicator, derived value,
-  node formula, grade rule, ranking, summary or input bound);
+- an input, attribute, roll-up or derived value that nothing reads (no indicator,
+  derived value, node formula, grade rule, ranking, summary or input bound), and a
+  sub-unit table that no roll-up reads;
 - an indicator or node with no label in either language, which every report then shows
   by its id;
 - two inputs or attributes with the same label, so that a data column named by that
@@ -70,6 +71,7 @@ def lint(
         ("inputs", criteria.inputs, "input"),
         ("attributes", criteria.attributes, "attribute"),
         ("derived", (d.id for d in criteria.derived), "derived value"),
+        ("rollup", criteria.rollups, "roll-up"),
     )
     for table, names, what in tables:
         for name in names:
@@ -81,6 +83,16 @@ def lint(
                         "use it in a rule, or delete it",
                     )
                 )
+    rolled = {r.table for r in criteria.rollups.values()}
+    for name in criteria.subunits:
+        if name not in rolled:
+            warnings.append(
+                Problem(
+                    f"sub-unit table {name!r} is read by no roll-up (未被使用)",
+                    where("subunits", name),
+                    "roll it up in a [rollup.…], or delete it",
+                )
+            )
     seen: dict[str, str] = {}
     specs: list[Input | Attribute] = [*criteria.inputs.values(), *criteria.attributes.values()]
     for spec in specs:
@@ -96,7 +108,8 @@ def lint(
                 )
             seen.setdefault(text, spec.id)
     for ind in criteria.indicators.values():
-        if not (ind.label.zh or ind.label.en) and ind.id not in criteria.inputs:
+        named = ind.id in criteria.inputs or ind.id in criteria.rollups
+        if not (ind.label.zh or ind.label.en) and not named:
             warnings.append(
                 Problem(
                     f"indicator {ind.id!r} has no label (缺少名称)",

@@ -31,6 +31,7 @@ from ecoscore.language.grades import read_grades, read_rankings
 from ecoscore.language.periods import read_flags, read_periods
 from ecoscore.language.reader import Path, TableReader, did_you_mean, topological
 from ecoscore.language.sourcemap import key_positions
+from ecoscore.language.subunits import read_subunits
 from ecoscore.language.summaries import read_summaries
 from ecoscore.language.tree import LABEL_KEYS, TreeParts
 from ecoscore.limits import DEFAULT_LIMITS, Limits
@@ -70,6 +71,8 @@ _TOP_KEYS = (
     "precondition",
     "ranking",
     "summary",
+    "subunits",
+    "rollup",
     "periods",
     "flag",
 )
@@ -216,6 +219,9 @@ class _Document(TreeParts):
         self.inputs = self._inputs()
         self.attributes = self._attributes()
         self.units = self._units()
+        # Sub-unit tables and roll-ups (language.subunits): a roll-up reads as an input.
+        subunits = read_subunits(r, doc)
+        self.rollup_ids, self.rollup_domains = set(subunits.rollups), subunits.domains
         self.derived = self._derived()
         self.nodes_raw = r.table(doc.get("node", {}), ("node",))
         self.indicators_raw = r.table(doc.get("indicator", {}), ("indicator",))
@@ -247,7 +253,7 @@ class _Document(TreeParts):
                 *((a.id, a.type) for a in self.attributes.values()),
             ]
             if kind != "number"
-        }
+        } | subunits.text_rollups()
         rankings = read_rankings(
             r, doc, self.known_after_scoring, self.all_names(), self.attributes, not_numbers
         )
@@ -297,6 +303,8 @@ class _Document(TreeParts):
             grades=grades,
             rankings=rankings,
             summaries=summaries,
+            subunits=subunits.tables,
+            rollups=subunits.rollups,
             points_rounding=points_rounding,
             node_rounding=node_rounding,
             total_rounding=total_rounding,
@@ -308,7 +316,7 @@ class _Document(TreeParts):
 
     # -- names ---------------------------------------------------------------------
     def data_names(self) -> list[str]:
-        return [*self.inputs, *self.attributes, *self.derived_ids]
+        return [*self.inputs, *self.attributes, *self.rollup_ids, *self.derived_ids]
 
     def all_names(self) -> list[str]:
         return [*self.data_names(), *self.indicators_raw, *self.nodes_raw, TOTAL]
@@ -336,6 +344,7 @@ class _Document(TreeParts):
         for table, names in (
             ("inputs", self.inputs),
             ("attributes", self.attributes),
+            ("rollup", self.rollup_ids),
             ("derived", self.derived_ids),
             ("indicator", self.indicators_raw),
             ("node", self.nodes_raw),
@@ -347,7 +356,11 @@ class _Document(TreeParts):
                     continue
                 if name == TOTAL:
                     self.r.problem((table, name), f"{TOTAL!r} is the name of the tree's root")
-                elif name in seen and table == "indicator" and seen[name] in ("inputs", "derived"):
+                elif (
+                    name in seen
+                    and table == "indicator"
+                    and seen[name] in ("inputs", "derived", "rollup")
+                ):
                     # An indicator named after its input: the name reads the input.
                     continue
                 elif name in seen:

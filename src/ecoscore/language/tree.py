@@ -68,9 +68,16 @@ class TreeParts:
     indicators_raw: dict[str, Any]
     nodes_raw: dict[str, Any]
     unloaded_parents: set[str]
+    rollup_ids: set[str]
+    rollup_domains: Mapping[str, Input]
 
     def known_data(self, name: str) -> bool:
-        return name in self.inputs or name in self.attributes or name in self.derived_ids
+        return (
+            name in self.inputs
+            or name in self.attributes
+            or name in self.derived_ids
+            or name in self.rollup_ids
+        )
 
     def _zero_policy(
         self, t: Mapping[str, Any], p: Path, choices: tuple[str, ...]
@@ -86,7 +93,7 @@ class TreeParts:
     def _indicators(self) -> dict[str, Indicator]:
         r = self.r
         out: dict[str, Indicator] = {}
-        options = [*self.inputs, *self.attributes, *self.derived_ids]
+        options = [*self.inputs, *self.attributes, *self.rollup_ids, *self.derived_ids]
         for name, spec in self.indicators_raw.items():
             p: Path = ("indicator", name)
             t = r.table(spec, p, _INDICATOR_KEYS)
@@ -123,6 +130,8 @@ class TreeParts:
             value_input = None
             if value is not None and value.source in self.inputs:
                 value_input = self.inputs[value.source]
+            elif value is not None and value.source in self.rollup_domains:
+                value_input = self.rollup_domains[value.source]  # a share lies in [0, 100]
             reported = len(r.problems)
             rule = rulebook.read_rule(
                 r, kind, t.get(kind) if kind else None, t, p, points, value_input

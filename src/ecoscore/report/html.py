@@ -42,6 +42,7 @@ from ecoscore.report.common import (
 )
 from ecoscore.report.left_out import left_out_count, left_out_heading, left_out_rows
 from ecoscore.report.periods import flags_text, has_flags, history_headers, history_values
+from ecoscore.report.rollups import rollup_html
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
 
@@ -297,6 +298,8 @@ def _card(results: Results, card: ScoreCard, k: int, lang: str) -> Iterator[str]
     yield "<tbody>"
     yield from _card_rows(results, card, lang)
     yield "</tbody></table>"
+    if card.rollups:
+        yield rollup_html(c, card, lang)  # the figures from sub-units (report.rollups)
     yield from _trace(results, card, lang)
     if card.grade_steps:
         yield f'<ol class="steps" aria-label="{_e(word("grade_steps", lang))}">'

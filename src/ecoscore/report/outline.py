@@ -13,6 +13,7 @@ from typing import Any
 
 from ecoscore.model import Criteria, Indicator
 from ecoscore.report.common import aggregate_name, grade_text, name_of, tree
+from ecoscore.report.rollups import rollup_outline
 from ecoscore.rules.base import fmt
 
 __all__ = ["outline", "rule_text"]
@@ -82,6 +83,7 @@ def outline(criteria: Criteria, lang: str = "zh") -> list[str]:
                 parts.append(_pick(_EFFECTS, item.indicator.effect, lang))
             parts.append(rule_text(item.indicator, lang))
         lines.append("  ".join(parts))
+    lines += rollup_outline(criteria, lang)  # sub-unit tables and roll-ups (report.rollups)
     grades = criteria.grades
     if grades is not None:
         bands = "; ".join(

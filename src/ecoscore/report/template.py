@@ -13,7 +13,11 @@
    lists for texts with declared values and for yes/no. Empty cells are always allowed:
    whether a missing figure is an error is the criteria's business.
 2. the instructions (``说明 Instructions``), in Chinese and English, with a table of
-   every column.
+   every column;
+3. a sheet for each sub-unit table the criteria declare (``[subunits.<id>]``: sections,
+   stations), named after it, with its unit, key and period columns and one column per
+   input, validated as the form's are (a class from its list), the unit column from the
+   units' list; ``ecoscore score`` reads these sheets back from a filled-in workbook.
 
 Text that a spreadsheet could take for a formula (beginning with ``=``, ``+``, ``-``,
 ``@``) is written as a text cell with Excel's quote prefix, so it is shown and read back
@@ -38,7 +42,7 @@ from ecoscore.io.workbook import (
     get_column_letter,
     quote_sheetname,
 )
-from ecoscore.model import Attribute, Criteria, Input
+from ecoscore.model import Attribute, Criteria, Input, Label, SubunitTable
 from ecoscore.report.common import FORMULA_TRIGGERS
 
 __all__ = ["build_template", "write_template"]
@@ -346,7 +350,45 @@ def build_template(criteria: Criteria, lang: str = "zh") -> Workbook:
     form = _Form(criteria, lang, workbook)
     form.build()
     _instructions(criteria, workbook, lang, form.headers)
+    for table in criteria.subunits.values():
+        _subunit_sheet(criteria, table, workbook, lang)
     return workbook
+
+
+#: What Excel refuses in a sheet's name, and its longest name.
+_SHEET_REFUSES = frozenset("[]:*?/\\")
+_SHEET_LIMIT = 31
+
+
+def _subunit_sheet(criteria: Criteria, table: SubunitTable, workbook: Workbook, lang: str) -> None:
+    """A sheet for one sub-unit table: its columns are the form's, for the table's own
+    inputs, after its period and key columns (read back by ``io.subunit_tables``)."""
+    title = table.label.text(lang, table.id)
+    if len(title) > _SHEET_LIMIT or _SHEET_REFUSES & set(title) or title in workbook.sheetnames:
+        title = table.id
+    sheet = workbook.create_sheet(title)
+    columns: dict[str, Input] = {}
+    if table.period is not None:
+        columns[table.period] = Input(table.period, Label(table.period), type="text")
+    columns[table.key] = Input(table.key, table.key_label, type="text")
+    columns.update(table.inputs)
+    # The form's columns, validations and comments, for a criteria of the table's columns.
+    figures = Criteria(id=table.id, title=table.label, inputs=columns)
+    workbook.active = sheet  # _Form fills the active sheet
+    try:
+        builder = _Form(figures, lang, workbook)
+        builder.build()
+    finally:
+        workbook.active = 0  # the form, first
+    sheet.title = title
+    if criteria.units:
+        # The unit column: a unit of the criteria, by the name the form uses.
+        names = tuple(
+            (u.label.en or u.id) if lang == "en" else u.id for u in criteria.units.values()
+        )
+        rule = DataValidation(type="list", formula1=builder._list(names), allow_blank=True)
+        rule.add(f"A2:A{_BLANK_ROWS + 1}")
+        sheet.add_data_validation(rule)
 
 
 def write_template(criteria: Criteria, path: str | os.PathLike[str], lang: str = "zh") -> None:

@@ -38,6 +38,7 @@ from ecoscore.report.common import (
 )
 from ecoscore.report.left_out import left_out_count, left_out_heading, left_out_rows
 from ecoscore.report.periods import flags_text, has_flags, history_headers, history_values
+from ecoscore.report.rollups import ROLLUP_TITLE, rollup_lines
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
 from ecoscore.results.scores import IndicatorResult
@@ -168,14 +169,18 @@ def explain(results: Results, unit: str, lang: str = "zh") -> str:
         _title(results, lang),
         f"{total}，等级：{grade}" if lang == "zh" else f"{total}; grade: {grade}",
     ]
-    sections = (
+    sections: tuple[tuple[str, list[str]], ...] = (
         (word("sec_indicators", lang), list(_indicators(results, card, lang))),
         (word("sec_nodes", lang), list(_nodes(c, card, lang))),
         (word("trace", lang), list(_trace(c, card, lang))),
         (word("grade_steps", lang), list(_grades(results, card, lang))),
         (word("ranks", lang), list(_ranks(results, unit, lang))),
     )
-    numerals = "一二三四五"
+    if card.rollups:
+        # Roll-ups (report.rollups): the figures from sub-units, before what scores them.
+        title = ROLLUP_TITLE["zh" if lang == "zh" else "en"]
+        sections = ((title, rollup_lines(c, card, lang)), *sections)
+    numerals = "一二三四五六"
     for k, (title, body) in enumerate(sections):
         lines.append("")
         lines.append(f"{numerals[k]}、{title}" if lang == "zh" else f"{title}:")

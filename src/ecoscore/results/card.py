@@ -15,6 +15,7 @@ import attrs
 
 from ecoscore.model import Label
 from ecoscore.numbers import CONTEXT
+from ecoscore.results.rollups import RolledUp
 from ecoscore.results.scores import IndicatorResult, NodeResult, points_of
 from ecoscore.results.trace import TraceStep, trace_steps
 
@@ -45,6 +46,8 @@ class ScoreCard:
     grade: str | None = None
     grade_steps: tuple[GradeStep, ...] = ()
     plan: Any = attrs.field(default=None, repr=False, eq=False)
+    #: The unit's rolled-up figures, with the sub-units behind each, by roll-up id.
+    rollups: Mapping[str, RolledUp] = attrs.field(factory=dict)
     #: The ids of the flags that hold for the unit (``[flag.<id>]``), in the criteria's
     #: order; ``flag_notes`` say why a flag could not be decided.
     flags: tuple[str, ...] = ()

@@ -27,7 +27,11 @@ this module (``schema/ecoscore-results-2.json``):
                                  "clause"?: [k, arg, ...], "inputs"?, "steps"?}},
          "nodes": {"<id>": {"value", "raw"?, "aggregate"?, "rounding"?, "excluded"?,
                             "argmax"?, "note"?}},
-         "trace": [[path, kind, amount], ...]}                # full trace only
+         "trace": [[path, kind, amount], ...],               # full trace only
+         "rollups": [{"id", "table", "aggregate", "period", "value", "raw", "subunits",
+                      "considered", "counted", "values": [[subunit, value], ...],
+                      "outside", "left_out": [{"subunit", "missing"}], "kept", "at",
+                      "note"}]}    # figures from sub-units, when the criteria roll up
       ],
       "rankings": [{"id", "label", "entries": [{"unit", "rank", "group", "value", "note"}]}],
       "summaries": [{"id", "label", "groups": [{"group", "value", "raw", "count",
@@ -57,6 +61,7 @@ from ecoscore.model import TOTAL, Criteria, Label
 from ecoscore.numbers import CONTEXT
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
+from ecoscore.results.rollups import rolled_up_to_dict
 from ecoscore.results.scores import IndicatorResult, NodeResult, outcome_of
 from ecoscore.rules.base import Outcome, fmt
 
@@ -331,6 +336,8 @@ class _Form:
         out["nodes"] = {ident: self._node(node) for ident, node in card.nodes.items()}
         if self.trace == "full":
             out["trace"] = [[s.path, s.kind, _value(s.amount)] for s in card.steps]
+        if card.rollups:
+            out["rollups"] = rolled_up_to_dict(card.rollups)  # results.rollups
         return out
 
     def _indicator(self, res: IndicatorResult) -> dict[str, Any]:
