@@ -191,12 +191,19 @@ def read_unit(reading: _Reading, sub: Submission, problems: list[Problem]) -> di
                 and (not number or -_LARGEST_EXPONENT <= number.adjusted() <= _LARGEST_EXPONENT)
             ):
                 env[name] = number
-                if integer and number != number.to_integral_value():
-                    problems.append(
-                        Problem(
-                            f"{sub.unit}: {name}: {number} is not a whole number", sub.where(name)
-                        )
-                    )
+                if integer:
+                    _whole(sub, name, number, problems)
+                continue
+        elif is_number and raw.__class__ is Decimal:
+            # A number a spreadsheet reader already read exactly (ecoscore.io's cells).
+            try:
+                number = _sane(_plain_number(raw))
+            except ValueError:
+                pass  # the slow path below says what is wrong
+            else:
+                env[name] = number
+                if integer:
+                    _whole(sub, name, number, problems)
                 continue
         if _missing(raw):
             env[name] = None
@@ -207,10 +214,8 @@ def read_unit(reading: _Reading, sub: Submission, problems: list[Problem]) -> di
             problems.append(Problem(f"{sub.unit}: {name}: {exc}", sub.where(name)))
             env[name] = None
             continue
-        if isinstance(value, Decimal) and spec.integer and value != value.to_integral_value():
-            problems.append(
-                Problem(f"{sub.unit}: {name}: {value} is not a whole number", sub.where(name))
-            )
+        if isinstance(value, Decimal) and spec.integer:
+            _whole(sub, name, value, problems)
         env[name] = value
     unit = reading.criteria.units.get(sub.unit)
     for name, attribute in reading.attributes:
@@ -237,6 +242,13 @@ def read_unit(reading: _Reading, sub: Submission, problems: list[Problem]) -> di
         if high.__class__ is Decimal and value > high:
             _out_of_range(sub, name, value, maximum, high, problems)
     return env
+
+
+def _whole(sub: Submission, name: str, number: Decimal, problems: list[Problem]) -> None:
+    if number != number.to_integral_value():
+        problems.append(
+            Problem(f"{sub.unit}: {name}: {number} is not a whole number", sub.where(name))
+        )
 
 
 def _out_of_range(
