@@ -39,9 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", default="json,xlsx")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each small size")
     parser.add_argument("--repeat-up-to", type=int, default=3000, help="the largest small size")
+    parser.add_argument("--write-csv", help=argparse.SUPPRESS)
     parser.add_argument("extra", nargs="*", help="more options for ecoscore score")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.write_csv:
+        write_csv(Path(args.write_csv), records(sizes[0], args.indicators))
+        return 0
     formats = args.formats.split(",")
     print(
         f"units × {args.indicators} indicators; ecoscore score … -o out.<format>"
@@ -58,7 +62,20 @@ def main(argv: list[str] | None = None) -> int:
             for units in sizes:
                 data = where / f"d{units}.csv"
                 if not data.exists():
-                    write_csv(data, records(units, args.indicators))
+                    # Made in a child: a forked child's peak memory counts the parent's at
+                    # the fork, so this process must stay small.
+                    run_measured(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--write-csv",
+                            str(data),
+                            "--sizes",
+                            str(units),
+                            "--indicators",
+                            str(args.indicators),
+                        ]
+                    )
                 out = where / f"out{units}.{fmt}"
                 argv_score = [sys.executable, "-m", "ecoscore", "score", str(toml), str(data)]
                 argv_score += ["-o", str(out), *args.extra]

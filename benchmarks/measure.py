@@ -15,7 +15,9 @@ def run_measured(argv: list[str]) -> tuple[float, float, str]:
     standard output. Raises ``RuntimeError`` if it fails.
 
     ``os.wait4`` reports the resources of that one child (``RUSAGE_CHILDREN`` would give
-    the largest of every child so far), so each measure is of one fresh process.
+    the largest of every child so far), so each measure is of one fresh process. Linux
+    counts in a child's peak the memory of its parent when it forked: the caller must
+    stay small (make large data in a child of its own).
     """
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         t0 = time.perf_counter()

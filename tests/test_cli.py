@@ -203,7 +203,14 @@ def test_score_json_with_manifest(capsys: pytest.CaptureFixture[str], files: Pat
     digest = hashlib.sha256((files / "data.csv").read_bytes()).hexdigest()
     assert {"path": (files / "data.csv").as_posix(), "sha256": digest} == manifest["data"]
     assert [(files / "previous.csv").as_posix()] == [p["path"] for p in manifest["previous"]]
-    assert {"encoding": None, "lang": "zh", "sheet": None, "stamp": False} == manifest["settings"]
+    assert {
+        "encoding": None,
+        "lang": "zh",
+        "sheet": None,
+        "stamp": False,
+        "trace": "full",
+        "pretty": False,
+    } == manifest["settings"]
     assert ecoscore.__version__ == manifest["ecoscore"]
     assert "created" not in manifest
     card = document["units"][0]
@@ -221,6 +228,7 @@ def test_score_json_is_compact_and_pretty_on_request(
     text = compact.read_text(encoding="utf-8")
     assert 1 == len(text.splitlines())
     document = json.loads(text)
+    document["manifest"]["settings"]["pretty"] = True  # the manifest records the layout
     assert json.dumps(document, ensure_ascii=False, indent=2) + "\n" == pretty.read_text("utf-8")
 
 

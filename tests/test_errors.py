@@ -81,3 +81,10 @@ def test_exit_codes_tell_bad_input_from_a_bad_command_line() -> None:
         EvaluationError.exit_code,
         UsageError.exit_code,
     )
+
+
+def test_a_problem_prints_on_one_line() -> None:
+    """A line break in a message (a unit name typed over two lines) prints as \\n, so every
+    printed line of a report starts with its file."""
+    problem = Problem("a\nb: no value", Location("data.csv", 2, 1))
+    assert "data.csv:2:1: a\\nb: no value" == str(problem)

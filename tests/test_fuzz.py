@@ -68,16 +68,19 @@ def run(argv: list[str]) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-def assert_located(code: int, err: str, files: list[str]) -> None:
-    """A failure exits non-zero and every problem it prints begins with one of the files."""
+def assert_located(code: int, err: str, files: list[str], *, lines: bool = False) -> None:
+    """A failure exits non-zero and every problem it prints begins with one of the files
+    (``lines``: with a line number too, as every problem of a criteria file has)."""
     if code == 0:
         return
     assert code in (1, 4), (code, err)
-    lines = [line for line in err.splitlines() if line and not _SUMMARY.match(line)]
-    problems = [line.strip() for line in lines if not line.startswith("    ")]
+    printed = [line for line in err.splitlines() if line and not _SUMMARY.match(line)]
+    problems = [line.strip() for line in printed if not line.startswith("    ")]
     assert problems or code == 4, err
     for problem in problems:
-        assert any(problem.startswith(f"{name}:") or problem == name for name in files), problem
+        assert any(problem.startswith(f"{name}:") for name in files), problem
+        if lines:
+            assert any(re.match(rf"{re.escape(name)}:\d+", problem) for name in files), problem
 
 
 def _rows(example: str) -> list[list[str]]:
@@ -96,7 +99,7 @@ def test_damaged_criteria_check_or_fail_located(name: str, data: st.DataObject) 
         path = Path(folder) / "damaged.toml"
         path.write_bytes(damaged)
         code, err = run(["check", str(path), "--lang", "en"])
-        assert_located(code, err, [str(path)])
+        assert_located(code, err, [str(path)], lines=True)
 
 
 @_FUZZ

@@ -122,3 +122,35 @@ def test_xlsx_output_has_no_left_out_sheet_when_none(tmp_path: Path) -> None:
     assert EXIT_OK == main(["score", AQI, str(STATIONS), "--keep-going", "-o", str(out)])
     with zipfile.ZipFile(out) as archive:
         assert 3 == sum(1 for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+
+
+def test_a_listed_unit_left_out_is_not_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Ganzhou criteria list their 18 units: two bad rows leave two of them out and the
+    other 16 are scored, graded and ranked (a listed unit with no row was an error)."""
+    ganzhou = ROOT / "examples" / "ganzhou-2024"
+    with (ganzhou / "submissions-2024.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[3][2] = "abc"
+    rows[5][3] = ""
+    data = tmp_path / "data.csv"
+    with data.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    out = tmp_path / "results.json"
+    argv = [
+        "score",
+        str(ROOT / "criteria" / "ganzhou-county-2024.toml"),
+        str(data),
+        "--previous",
+        str(ganzhou / "submissions-2023.csv"),
+        "--keep-going",
+        "-o",
+        str(out),
+    ]
+    assert EXIT_LEFT_OUT == main(argv)
+    capsys.readouterr()
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert ["赣县区", "龙南市"] == [entry["unit"] for entry in document["left_out"]]
+    assert 16 == len(document["units"])
+    assert 16 == len(document["rankings"][0]["entries"])

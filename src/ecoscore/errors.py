@@ -81,7 +81,9 @@ class Problem:
         text = f"{where}: {self.message}" if where else self.message
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        # One problem, one line: a unit name or a cell's text may hold a line break, which
+        # would otherwise start a line that names no file.
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class EcoscoreError(Exception):

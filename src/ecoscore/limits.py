@@ -13,6 +13,7 @@ here is checked where the input is read, before the work it bounds:
                                         at most ``MAX_EXPRESSION_DEPTH`` (200)
 ``tree_depth``          32              levels of the indicator tree below the total
 ``indicators``          5,000           indicators, and nodes, in one criteria file
+``rule_items``          200             bands, breakpoints, classes or items of one rule
 ``table_bytes``         50 MiB          a data file on disk (a workbook: compressed)
 ``workbook_bytes``      50 MiB          a workbook's parts, uncompressed, as its zip
                                         directory declares them
@@ -60,6 +61,7 @@ class Limits:
     expression_depth: int = attrs.field(default=100, validator=_expression_depth)
     tree_depth: int = attrs.field(default=32, validator=_positive)
     indicators: int = attrs.field(default=5_000, validator=_positive)
+    rule_items: int = attrs.field(default=200, validator=_positive)
     table_bytes: int = attrs.field(default=50 * _MiB, validator=_positive)
     workbook_bytes: int = attrs.field(default=50 * _MiB, validator=_positive)
     rows: int = attrs.field(default=100_000, validator=_positive)

@@ -205,3 +205,14 @@ def test_a_device_named_csv_is_read_only_up_to_the_limit() -> None:
     Path("zero.csv").symlink_to("/dev/zero")
     with pytest.raises(DataError, match="more than the limit of 1,000 bytes"):
         read_table("zero.csv", limits=attrs.evolve(Limits(), table_bytes=1000))
+
+
+def test_a_password_protected_workbook_is_named() -> None:
+    """An encrypted .xlsx (a compound file, not a zip) gets advice, not "not a zip file"."""
+    Path("locked.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    with pytest.raises(DataError) as caught:
+        read_table("locked.xlsx")
+    assert [
+        "locked.xlsx: a password-protected workbook, or an old .xls under an .xlsx name:"
+        " it cannot be read (open it in Excel or WPS and save it as .xlsx, without a password)"
+    ] == messages(caught)

@@ -268,3 +268,50 @@ def test_an_integer_too_long_for_python_is_located() -> None:
         "c.toml:7:10: a whole number too long to read (more than 4,000 digits)"
         " (a figure or a bound has at most 34 significant digits)"
     ] == problems(text)
+
+
+def test_a_summary_id_must_be_an_id_too() -> None:
+    """A summary's formula reads summaries by id, so a summary id is checked as an id."""
+    text = HEAD + "[indicator.x]\npoints = 10\ntarget = {at_least = 1}\n"
+    found = problems(text + '[summary."ｎ"]\naggregate = "count"\n')
+    assert ["'ｎ' is not an id"] == [p.split(": ")[2] for p in found]
+
+
+def bands(count: int) -> str:
+    """Criteria with one indicator of ``count`` bands, every one open above (all overlap)."""
+    listed = ", ".join(f"{{ at_least = {i}, points = 1 }}" for i in range(count, 0, -1))
+    return HEAD + f"[indicator.x]\npoints = 10\nbands = [{listed}, {{ otherwise = 0 }}]\n"
+
+
+def test_a_rule_with_too_many_bands_is_refused_before_it_is_checked() -> None:
+    """30,000 bands are one problem at once (the pairwise overlap check took 30 s and
+    1.9 GB for 2,000 of them); breakpoints are bounded the same way."""
+    start = time.perf_counter()
+    (problem,) = problems(bands(30_000))
+    assert time.perf_counter() - start < 5
+    assert problem.startswith("c.toml:8:1: indicator.x.bands: 30,001 bands, more than the limit")
+    many = ", ".join(str(i) for i in range(300))
+    rule = f"piecewise = {{ breakpoints = [{many}], values = [{many}] }}"
+    text = HEAD + f"[indicator.x]\npoints = 10\n{rule}\n"
+    assert any("300 breakpoints, more than the limit of 200" in p for p in problems(text))
+
+
+def test_the_most_bands_allowed_are_checked_quickly() -> None:
+    """At the limit, 200 bands that all overlap are reported in well under 5 s."""
+    start = time.perf_counter()
+    found = problems(bands(199))
+    assert time.perf_counter() - start < 5
+    assert all("overlaps" in p for p in found)
+
+
+def test_too_many_grades_are_refused_quickly() -> None:
+    """20,000 grade bands (14 s to check on the landed main) are one problem at once."""
+    listed = ",".join(f'{{ grade = "g{i}", at_least = {30_000 - i} }}' for i in range(20_000))
+    text = (
+        HEAD
+        + f"[indicator.x]\npoints = 10\ntarget = {{at_least = 1}}\n[grades]\nbands = [{listed}]\n"
+    )
+    start = time.perf_counter()
+    found = problems(text)
+    assert time.perf_counter() - start < 5
+    assert any("grades.bands: 20,000 grades, more than the limit of 200" in p for p in found)

@@ -24,12 +24,13 @@ def _messages(r: TableReader) -> list[str]:
 
 
 def test_a_path_is_located_at_itself_or_its_nearest_enclosing_key() -> None:
-    """A key's own position is used; a deeper unknown path takes its parent's line."""
+    """A key's own position is used; a deeper unknown path takes its parent's line; a
+    top-level key the file lacks belongs to the document, at line 1 (it had no line)."""
     r = _reader()
     assert Location("c.toml", 2, 3, "a.b") == r.locate(("a", "b"))
     assert Location("c.toml", 2, 3, "a.b.c") == r.locate(("a", "b", "c"))
-    assert Location("c.toml", key="z") == r.locate(("z",))
-    assert Location("c.toml") == r.locate(())
+    assert Location("c.toml", 1, 1, "z") == r.locate(("z",))
+    assert Location("c.toml", 1, 1) == r.locate(())
 
 
 @pytest.mark.parametrize(

@@ -554,6 +554,19 @@ def test_xlsx_trace_goes_on_in_more_sheets_without_splitting_a_unit(
     assert all(ws["A1"].value == "单位" and ws.freeze_panes == "B2" for ws in traces)
 
 
+def test_xlsx_replaces_characters_a_worksheet_cannot_hold(tmp_path: Path) -> None:
+    """A control character XML cannot hold becomes U+FFFD; a tab stays as it is."""
+    criteria = ecoscore.loads(
+        'ecoscore = 1\nid = "c"\ntitle = "c"\n[inputs]\nx = {}\n[indicator.x]\n'
+        "points = 1\ntarget = { at_least = 1 }\n"
+    )
+    res = ecoscore.evaluate(criteria, [{"unit": "A\x01B", "x": "1"}, {"unit": "C\tD", "x": "1"}])
+    write_xlsx(res, tmp_path / "c.xlsx")
+    ws = load_workbook(tmp_path / "c.xlsx")["排名"]  # no ranking: the unit comes first
+    names = [r[0].value for r in ws.iter_rows(min_row=2)]
+    assert ["A\ufffdB", "C\tD"] == sorted(names)
+
+
 def test_xlsx_keeps_long_decimals_exact_as_text(tmp_path: Path) -> None:
     """A value with more digits than Excel keeps is written as its exact text."""
     criteria = ecoscore.loads(

@@ -7,11 +7,13 @@ import random
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 
 import ecoscore
 from ecoscore.results.export import FORMAT, iter_results_json, results_schema
+from ecoscore.rules.base import Outcome
 
 _CRITERIA = """\
 ecoscore = 1
@@ -197,6 +199,24 @@ def test_braces_in_a_rules_words_are_escaped_only_where_args_remain() -> None:
         c["en"] for c in data["indicators"][0]["clauses"]
     ]
     assert_clauses_as_outcomes(data, results)
+
+
+def test_a_template_with_numbered_fields_keeps_every_arg(results: ecoscore.Results) -> None:
+    """A template that names its fields ({1} then {0}) is kept as it is, each cell with all
+    its args: the text put together is still the outcome's."""
+    cards = {}
+    for k, (unit, card) in enumerate(results.cards.items()):
+        res = card.indicators["pm25"]
+        outcome = Outcome(res.points, "{1} then {0}", (Decimal(k), Decimal(2)))
+        indicators = {**card.indicators, "pm25": attrs.evolve(res, outcome=outcome)}
+        cards[unit] = attrs.evolve(card, indicators=indicators)
+    changed = attrs.evolve(results, cards=cards)
+    data = ecoscore.results_to_dict(changed)
+    assert [{"zh": "{1} then {0}", "en": "{1} then {0}"}] == data["indicators"][0]["clauses"]
+    assert [[0, "0", "2"], [0, "1", "2"]] == [
+        u["indicators"]["pm25"]["clause"] for u in data["units"]
+    ]
+    assert_clauses_as_outcomes(data, changed)
 
 
 def test_the_trace_adds_up_to_the_total(results: ecoscore.Results) -> None:

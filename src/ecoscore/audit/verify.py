@@ -59,6 +59,9 @@ _TOTAL_NAMES = (
 _GRADE_NAMES = ("grade", "rating", "等级", "等次", "考核等次", "考核等级", "评定等次", "评价等级")
 _RANK_NAMES = ("rank", "ranking", "排名", "名次", "位次", "排序")
 _RANK_DECORATION = re.compile(r"并列|第|名|[=()（）]|^T(?=\d)")
+_FLAG_NAMES = ("flags", "flag", "标记", "标志", "备注标记")
+#: How a published table names an earlier period's column ({p}: the period, {w}: the word).
+_PERIOD_FORMS = ("{p} {w}", "{p}{w}", "{p}年{w}", "{p}年度{w}", "{w} {p}", "{w}({p})", "{w}（{p}）")
 
 
 @attrs.frozen
@@ -129,6 +132,26 @@ class _Columns:
                     if name:
                         names[normalise(name)] = f"argmax:{ident}"
                         names[normalise(name.replace(" ", "_"))] = f"argmax:{ident}"
+        if criteria.flags:
+            for name in _FLAG_NAMES:
+                names[normalise(name)] = "flags"
+        # Earlier assessed periods: "2023 总分", "2023年等级", "rank 2023", "排名(2023)".
+        for earlier in results.history:
+            period = earlier.period
+            if period is None:
+                continue
+            for item, words in (("total", _TOTAL_NAMES), ("grade", _GRADE_NAMES)):
+                for word in words:
+                    for form in _PERIOD_FORMS:
+                        key = normalise(form.format(p=period, w=word))
+                        names[key] = f"history:{period}:{item}"
+            if earlier.rankings:
+                first = earlier.rankings[0]
+                rank_words = [w for w in (*_RANK_NAMES, first.label.zh, first.label.en) if w]
+                for rank_word in rank_words:
+                    for form in _PERIOD_FORMS:
+                        key = normalise(form.format(p=period, w=rank_word))
+                        names[key] = f"history:{period}:rank"
         for table_name, things in (("node", criteria.nodes), ("indicator", criteria.indicators)):
             for ident, thing in things.items():
                 item = "total" if ident == TOTAL else f"{table_name}:{ident}"
@@ -243,9 +266,17 @@ class _Verifier:
                 if found is not None:
                     out.append(found)
                 continue
+            if item == "flags":
+                # An empty cell is published too: "no flag".
+                found = self._flags(card, cell)
+                if found is not None:
+                    out.append(found)
+                continue
             if cell.text is None:
                 continue
-            if item == "grade":
+            if item.startswith("history:"):
+                found = self._earlier(card, cell, item)
+            elif item == "grade":
                 found = self._grade(card, cell, published.get("total"))
             elif item.startswith("rank:"):
                 found = self._rank(card, cell, item, "total" in {d.item for d in out})
@@ -344,6 +375,64 @@ class _Verifier:
     def _labels(self, kid: str) -> tuple[str | None, str | None]:
         thing = self.criteria.indicators.get(kid) or self.criteria.nodes.get(kid)
         return (None, None) if thing is None else (thing.label.zh, thing.label.en)
+
+    def _flags(self, card: ScoreCard, cell: Cell) -> Difference | None:
+        """The published flags (by id or label, split on commas) against the card's."""
+        known = {
+            f.id: {normalise(n) for n in (f.id, f.label.zh, f.label.en) if n}
+            for f in self.criteria.flags
+        }
+        published = [
+            p for p in (normalise(t) for t in _LIST_SEPARATORS.split(cell.text or "")) if p
+        ]
+        matched = {ident for p in published for ident, names in known.items() if p in names}
+        unknown = [p for p in published if not any(p in names for names in known.values())]
+        if not unknown and matched == set(card.flags):
+            return None
+        computed = "、".join(self._flag_label(f) for f in card.flags)
+        notes: list[Label] = []
+        if unknown:
+            notes.append(
+                Label(f"未知标记：{'、'.join(unknown)}", f"unknown flag: {', '.join(unknown)}")
+            )
+        return Difference(
+            card.unit, "flags", cell.text or "", computed or None, cell.location, tuple(notes)
+        )
+
+    def _flag_label(self, ident: str) -> str:
+        return next(f.label.text("zh", ident) for f in self.criteria.flags if f.id == ident)
+
+    def _earlier(self, card: ScoreCard, cell: Cell, item: str) -> Difference | None:
+        """A figure of an earlier assessed period: its total, grade or rank."""
+        _, period, what = item.split(":")
+        earlier = next(r for r in self.results.history if r.period == period)
+        past = earlier.cards.get(card.unit)
+        why = Label(f"{period}年度", f"in {period}")
+        if what == "grade":
+            computed_grade = None if past is None else past.grade
+            text = cell.text or ""
+            grades = earlier.criteria.grades
+            grade = text
+            for band in grades.bands if grades is not None else ():
+                if normalise(text) in {
+                    normalise(n) for n in (band.grade, band.label.zh, band.label.en) if n
+                }:
+                    grade = band.grade
+            if grade == computed_grade:
+                return None
+            return Difference(card.unit, item, text, computed_grade, cell.location, (why,))
+        published = self._number(cell, rank=what == "rank")
+        if published is None:
+            return None
+        if what == "rank":
+            computed = earlier.rankings[0].rank_of(card.unit)
+        else:
+            computed = None if past is None else past.total
+        if computed == published:
+            return None
+        return Difference(
+            card.unit, item, format(published, "f"), _text(computed), cell.location, (why,)
+        )
 
     def _rank(
         self, card: ScoreCard, cell: Cell, item: str, total_differs: bool

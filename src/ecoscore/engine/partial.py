@@ -21,14 +21,14 @@ from typing import Any
 import attrs
 
 from ecoscore.engine.evaluation import evaluate
-from ecoscore.engine.rollup import Tables
+from ecoscore.engine.rollup import Tables, tables_without
 from ecoscore.engine.submission import Period, Submission, as_submission
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.model import Criteria
 from ecoscore.results.assessment import Results
 from ecoscore.results.left_out import LeftOut, merge_left_out
 
-__all__ = ["evaluate_keeping_going", "unit_of"]
+__all__ = ["evaluate_keeping_going", "unit_of", "without_units"]
 
 Record = Mapping[str, Any] | Submission
 
@@ -52,8 +52,12 @@ def evaluate_keeping_going(
     dropped: list[LeftOut] = list(left_out)
     while True:
         try:
+            # A unit of [units] left out is not asked for: the others are scored alone.
+            kept = without_units(criteria, {entry.unit for entry in dropped})
+            # The left-out units' sub-units go with them (engine.rollup).
+            rows = tables_without(criteria, tables, {e.unit for e in dropped}) if tables else None
             results = evaluate(
-                criteria, records, previous=earlier, source=source, period=period, tables=tables
+                kept, records, previous=earlier, source=source, period=period, tables=rows
             )
         except DataError as error:
             blamed = _blame(error.problems, records)
@@ -65,7 +69,16 @@ def evaluate_keeping_going(
             dropped.extend(LeftOut(unit, tuple(found)) for unit, found in blamed.items())
             records = [r for r in records if r.unit not in blamed]
             continue
-        return attrs.evolve(results, left_out=merge_left_out(dropped))
+        return attrs.evolve(results, criteria=criteria, left_out=merge_left_out(dropped))
+
+
+def without_units(criteria: Criteria, units: set[str]) -> Criteria:
+    """The criteria without the listed units ``units`` (``[units]``): a run that left
+    them out does not require their rows."""
+    if not units & set(criteria.units):
+        return criteria
+    kept = {name: unit for name, unit in criteria.units.items() if name not in units}
+    return attrs.evolve(criteria, units=kept)
 
 
 def _blame(
@@ -95,12 +108,8 @@ def unit_of(problem: Problem, records: Sequence[Submission]) -> str | None:
 
 
 def _at(location: Location, record: Submission) -> bool:
-    if location == Location():
+    """Whether a problem's location is the record's row or one of its cells. A location
+    that says only its file (or nothing) is at no row."""
+    if (location.line, location.cell, location.key) == (None, None, None):
         return False
-    if location == record.origin and (location.line, location.cell, location.key) != (
-        None,
-        None,
-        None,
-    ):
-        return True
-    return any(location == where for where in record.locations.values())
+    return location == record.origin or location in record.locations.values()

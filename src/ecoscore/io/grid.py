@@ -11,8 +11,19 @@ import attrs
 
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.io.cells import clean_text, is_missing
+from ecoscore.limits import Limits
 
-__all__ = ["ERROR_HINT", "EXCEL_ERRORS", "Cell", "Table", "data_cell", "file_error", "text_cell"]
+__all__ = [
+    "ERROR_HINT",
+    "EXCEL_ERRORS",
+    "Cell",
+    "Table",
+    "build_table",
+    "check_size",
+    "data_cell",
+    "file_error",
+    "text_cell",
+]
 
 
 @attrs.frozen
@@ -77,3 +88,70 @@ def text_cell(value: str, location: Location, problems: list[Problem]) -> Cell:
 
 def data_cell(cell: Cell) -> Cell:
     return Cell(None, cell.location) if is_missing(cell.text) else cell
+
+
+def check_size(rows: int, cells: int, where: Location, limits: Limits) -> None:
+    """Stop reading a table past the row or cell limit, at the row where it is passed."""
+    if rows > limits.rows:
+        raise file_error(
+            f"more than {limits.rows:,} rows, the limit",
+            where,
+            hint="see docs/limits.md: Limits(rows=…) raises it",
+        )
+    if cells > limits.cells:
+        raise file_error(
+            f"more than {limits.cells:,} cells, the limit",
+            where,
+            hint="see docs/limits.md: Limits(cells=…) raises it",
+        )
+
+
+def build_table(source: str, grid: list[list[Cell]], problems: list[Problem]) -> Table:
+    """Find the header in a rectangular grid of cells, check it, and make the table."""
+    lines = [row for row in grid if any(cell.text is not None for cell in row)]
+    if not lines:
+        if not problems:
+            problems.append(Problem("the file is empty: no header row", Location(file=source)))
+        raise DataError(problems)
+    header, *data = lines
+    kept: list[int] = []
+    first: dict[str, Cell] = {}
+    for column, head in enumerate(header):
+        if head.text is None:
+            # A nameless column between named ones is fine as a spacer, not with values.
+            stray = next((row[column] for row in data if row[column].text is not None), None)
+            if stray is not None:
+                problems.append(
+                    Problem(
+                        "a value in a column with no name in the header",
+                        stray.location,
+                        hint=f"name the column at {_where(head.location)}, or delete the value",
+                    )
+                )
+            continue
+        if head.text in first:
+            problems.append(
+                Problem(
+                    f"column {head.text!r} is in the header twice",
+                    head.location,
+                    hint=f"also at {_where(first[head.text].location)}",
+                )
+            )
+            continue
+        first[head.text] = head
+        kept.append(column)
+    return Table(
+        source=source,
+        header=tuple(header[column] for column in kept),
+        rows=tuple(tuple(data_cell(row[column]) for column in kept) for row in data),
+        problems=tuple(problems),
+    )
+
+
+def _where(location: Location) -> str:
+    """A location within its file, for a hint: ``D1``, ``column 4`` or a key path."""
+    if location.cell is not None:
+        return location.cell
+    if location.column is not None:
+        return f"column {location.column}"
+    return location.key or str(location)

@@ -17,8 +17,9 @@ from collections.abc import Callable
 
 import attrs
 
+from ecoscore.engine.partial import without_units
 from ecoscore.errors import DataError, Location, Problem
-from ecoscore.io.columns import ColumnIndex, unit_column
+from ecoscore.io.columns import ColumnIndex, UnitIndex, unit_column
 from ecoscore.io.grid import Table
 from ecoscore.io.submissions import Period, read_periods
 from ecoscore.model import Criteria
@@ -36,7 +37,9 @@ def read_periods_keeping_going(
     dropped: list[LeftOut] = []
     while True:
         try:
-            return read_periods(table, criteria, strict=strict), merge_left_out(dropped)
+            # A unit of [units] whose rows were left out is not asked for again.
+            kept = without_units(criteria, {entry.unit for entry in dropped})
+            return read_periods(table, kept, strict=strict), merge_left_out(dropped)
         except DataError as error:
             rows = _rows_at(table, error.problems)
             if rows is None or len(rows) == len(table.rows):
@@ -60,7 +63,7 @@ def _row_key(location: Location) -> tuple[object, ...] | None:
     if location.cell is not None:
         number = _ROW_NUMBER.search(location.cell)
         return None if number is None else ("cell", location.file, location.sheet, number.group())
-    if location.key is not None and location.key.lstrip("units").startswith("["):
+    if location.key is not None and location.key.removeprefix("units").startswith("["):
         return ("key", location.file, location.key.split(".")[0])
     return None
 
@@ -87,12 +90,14 @@ def _unit_names(table: Table, criteria: Criteria) -> Callable[[int], str]:
     columns = ColumnIndex(criteria)
     skip = [i for i, head in enumerate(table.header) if columns.match(head.text or "")]
     unit = unit_column(table, skip=skip)
+    units = UnitIndex(criteria)
 
     def name(index: int) -> str:
         row = table.rows[index]
-        text = row[unit].text if unit is not None else None
-        if text is not None:
-            return text
+        cell = row[unit] if unit is not None else None
+        if cell is not None and cell.text is not None:
+            # The unit's id when the criteria list it (a label or alias typed), else the text.
+            return units.resolve(cell, []) or cell.text
         return str(attrs.evolve(row[0].location, column=None)) if row else "?"
 
     return name

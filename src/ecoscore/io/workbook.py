@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -26,7 +26,6 @@ __all__ = [
     "ReadOnlyWorksheet",
     "Workbook",
     "Worksheet",
-    "column_index_from_string",
     "get_column_letter",
     "load_workbook",
     "quote_sheetname",

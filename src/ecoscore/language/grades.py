@@ -51,6 +51,8 @@ def read_grades(
     bands: list[GradeBand] = []
     previous: Decimal | None = None
     raw_bands = r.array(r.required(t, "bands", p), (*p, "bands"))
+    if r.too_many(raw_bands, (*p, "bands"), "grades"):
+        return None
     for i, item in enumerate(raw_bands):
         bp = (*p, "bands", i)
         b = r.table(item, bp, ("grade", "zh", "en", "at_least"))

@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
 from ecoscore import expr
 from ecoscore.errors import Location, Problem
 from ecoscore.language.sourcemap import path_text
@@ -96,6 +94,10 @@ class TableReader:
             pos = self.positions.get(path_text(path[:n]))
             if pos is not None:
                 return Location(self.source, pos[0], pos[1], key or None)
+        if len(path) <= 1:
+            # A top-level key the file does not have (a missing id, no [total]): it belongs
+            # to the document itself, which starts at line 1.
+            return Location(self.source, 1, 1, key or None)
         return Location(self.source, key=key or None)
 
     def problem(self, path: Path, message: str, hint: str | None = None) -> None:
@@ -124,11 +126,7 @@ class TableReader:
     def required(self, table: Mapping[str, Any], key: str, path: Path) -> Any:
         """``table[key]``, or a problem naming the missing key."""
         if key not in table:
-            location = self.locate(path)
-            if location.line is None and len(path) <= 1:
-                # A top-level key: the document itself is the table it belongs to.
-                location = attrs.evolve(location, line=1, column=1)
-            self.problems.append(Problem(f"missing required key {key!r}", location))
+            self.problem(path, f"missing required key {key!r}")
             return None
         return table[key]
 
@@ -140,6 +138,19 @@ class TableReader:
             self.problem(path, f"expected an array, got {_kind(value)}")
             return []
         return value
+
+    def too_many(self, items: Any, path: Path, what: str) -> bool:
+        """Whether a rule's list (bands, breakpoints, grades, items) is longer than
+        ``limits.rule_items``, reported at the list: the checks of overlaps and gaps
+        compare every pair, so a list of thousands would take minutes and gigabytes."""
+        if isinstance(items, list) and len(items) > self.limits.rule_items:
+            self.problem(
+                path,
+                f"{len(items):,} {what}, more than the limit of {self.limits.rule_items:,}",
+                "see docs/limits.md: Limits(rule_items=…) raises it",
+            )
+            return True
+        return False
 
     # -- scalars -------------------------------------------------------------------
     def number(self, value: Any, path: Path, *, positive: bool = False) -> Decimal | None:

@@ -143,6 +143,8 @@ def read_rule(
 
     if kind == "piecewise":
         t = r.table(spec, where, ("breakpoints", "values", "beyond"))
+        if any(r.too_many(t.get(key), (*where, key), key) for key in ("breakpoints", "values")):
+            return None
         bps = [
             r.number(v, (*where, "breakpoints", i))
             for i, v in enumerate(
@@ -198,6 +200,8 @@ def read_rule(
 
     if kind == "count":
         items = []
+        if r.too_many(spec, where, "items"):
+            return None
         for i, item in enumerate(r.array(spec, where)):
             t = r.table(item, (*where, i), ("of", "each", "at_most"))
             name = r.string(r.required(t, "of", (*where, i)), (*where, i, "of"))
@@ -217,6 +221,8 @@ def read_bands(r: TableReader, spec: Any, where: Path, value_input: Input | None
     """Bands, checked for overlaps and for gaps within the value's declared range."""
     bounds = ("at_least", "above", "at_most", "below")
     bands: list[rules.Band] = []
+    if r.too_many(spec, where, "bands"):
+        return None
     for i, item in enumerate(r.array(spec, where)):
         p = (*where, i)
         t = r.table(item, p, (*bounds, "points", "class", "otherwise"))
@@ -282,6 +288,8 @@ def read_bands(r: TableReader, spec: Any, where: Path, value_input: Input | None
 
 def _classify(r: TableReader, spec: Any, where: Path) -> Any:
     t = r.table(spec, where, ("classes", "worse", "at_most", "at_least", "within", "points"))
+    if r.too_many(t.get("classes"), (*where, "classes"), "classes"):
+        return None
     classes = [
         r.string(c, (*where, "classes", i))
         for i, c in enumerate(r.array(r.required(t, "classes", where), (*where, "classes")))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecoscore import expr, rules
+from ecoscore.language.bounds import id_problem
 from ecoscore.language.reader import Path, TableReader, topological
 from ecoscore.language.rulebook import read_bands
 from ecoscore.model import SUMMARY_AGGREGATES, Attribute, Indicator, Input, SummarySpec
@@ -87,6 +88,11 @@ def read_summaries(
     out: dict[str, SummarySpec] = {}
     for ident, spec in raw.items():
         p: Path = ("summary", ident)
+        wrong = id_problem(ident)
+        if wrong is not None:
+            # A summary's formula reads other summaries by id: an id, as an input's is.
+            r.problem(p, *wrong)
+            continue
         t = r.table(spec, p, SUMMARY_KEYS)
         aggregate = r.string(r.required(t, "aggregate", p), (*p, "aggregate"), SUMMARY_AGGREGATES)
         if aggregate is None:

@@ -32,6 +32,7 @@ from ecoscore.report.common import (
     value_text,
     word,
 )
+from ecoscore.report.periods import flags_text, has_flags, history_headers, history_values
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
 
@@ -58,6 +59,10 @@ def render_csv(results: Results, lang: str = "zh") -> str:
     headers.append(word("grade", lang))
     headers += [r.label.text(lang, r.id) for r in results.rankings]
     headers += [f"{r.label.text(lang, r.id)} · {word('group', lang)}" for r in grouped]
+    flagged = has_flags(results)
+    headers += [word("flags", lang)] if flagged else []
+    history = history_headers(results, lang)
+    headers += history
     # Two columns with the same label get their ids, so every header is unique.
     ids = [
         "unit",
@@ -65,6 +70,8 @@ def render_csv(results: Results, lang: str = "zh") -> str:
         "grade",
         *(r.id for r in results.rankings),
         *(f"{r.id}.group" for r in grouped),
+        *(["flags"] if flagged else []),
+        *history,
     ]
     headers = [
         f"{h} [{i}]" if headers.count(h) > 1 else h for h, i in zip(headers, ids, strict=True)
@@ -80,6 +87,8 @@ def render_csv(results: Results, lang: str = "zh") -> str:
         row.append(_cell(grade_text(c, card.grade, lang) if card.grade is not None else None))
         row += [_cell(ranks[r.id].rank if r.id in ranks else None) for r in results.rankings]
         row += [_cell(ranks[r.id].group if r.id in ranks else None) for r in grouped]
+        row += [_cell(flags_text(c, card, lang))] if flagged else []
+        row += [_cell(None if v == "—" else v) for v in history_values(results, unit, lang)]
         writer.writerow(row)
     return out.getvalue()
 

@@ -41,6 +41,7 @@ from ecoscore.report.common import (
     word,
 )
 from ecoscore.report.left_out import left_out_count, left_out_heading, left_out_rows
+from ecoscore.report.periods import flags_text, has_flags, history_headers, history_values
 from ecoscore.report.rollups import rollup_html
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
@@ -166,6 +167,9 @@ def _ranking(results: Results, lang: str) -> Iterator[str]:
         ("", word("grade", lang)),
     ]
     heads += [("num", r.label.text(lang, r.id)) for r in results.rankings[1:]]
+    flagged = has_flags(results)
+    heads += [("", word("flags", lang))] if flagged else []
+    heads += [("num", h) for h in history_headers(results, lang)]
     yield "<table>"
     yield (
         "<thead><tr>"
@@ -182,6 +186,11 @@ def _ranking(results: Results, lang: str) -> Iterator[str]:
         if step is not None:
             grade += f' <span class="why">{_e(paren(rule_name(step.rule, lang), lang))}</span>'
         others = "".join(f'<td class="num">{_e(cell.text(lang))}</td>' for cell in cells[1:])
+        if flagged:
+            others += f'<td class="flags">{_e(flags_text(c, card, lang))}</td>'
+        others += "".join(
+            f'<td class="num">{_e(v)}</td>' for v in history_values(results, unit, lang)
+        )
         name = _e(unit_name(results, unit, lang))
         yield (
             f'<tr><td class="num">{_e(first)}</td><td class="unit">{name}</td>'

@@ -33,6 +33,7 @@ from ecoscore.report.common import (
     word,
 )
 from ecoscore.report.left_out import left_out_count, left_out_heading, left_out_rows
+from ecoscore.report.periods import flags_text, has_flags, history_headers, history_values
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
 
@@ -76,8 +77,13 @@ def _ranking(results: Results, lang: str) -> Iterator[str]:
     yield ""
     headers = [word("rank", lang), word("unit", lang), word("total", lang), word("grade", lang)]
     headers += [escape(r.label.text(lang, r.id)) for r in results.rankings[1:]]
+    flagged = has_flags(results)
+    headers += [word("flags", lang)] if flagged else []
+    history = [escape(h) for h in history_headers(results, lang)]
+    headers += history
     yield _row(headers)
-    yield _row(["---:", "---", "---:", "---"] + ["---:"] * (len(headers) - 4))
+    marks = ["---:", "---", "---:", "---"] + ["---:"] * (len(results.rankings[1:]))
+    yield _row([*marks, *(["---"] if flagged else []), *(["---:"] * len(history))])
     for unit in unit_order(results):
         card = results[unit]
         cells = rank_cells(results, unit, lang)
@@ -89,6 +95,8 @@ def _ranking(results: Results, lang: str) -> Iterator[str]:
                 decimal_text(card.total),
                 escape(grade_with_reason(c, card, lang)),
                 *(escape(cell.text(lang)) for cell in cells[1:]),
+                *([escape(flags_text(c, card, lang))] if flagged else []),
+                *(escape(v) for v in history_values(results, unit, lang)),
             ]
         )
 

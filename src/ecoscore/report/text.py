@@ -37,6 +37,7 @@ from ecoscore.report.common import (
     word,
 )
 from ecoscore.report.left_out import left_out_count, left_out_heading, left_out_rows
+from ecoscore.report.periods import flags_text, has_flags, history_headers, history_values
 from ecoscore.report.rollups import ROLLUP_TITLE, rollup_lines
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
@@ -62,6 +63,9 @@ def render_table(results: Results, lang: str = "zh") -> str:
     rankings = results.rankings
     headers = [word("rank", lang), word("unit", lang), word("total", lang), word("grade", lang)]
     headers += [r.label.text(lang, r.id) for r in rankings[1:]]
+    flagged = has_flags(results)
+    headers += [word("flags", lang)] if flagged else []
+    headers += history_headers(results, lang)
     rows = []
     for unit in unit_order(results):
         card = results[unit]
@@ -74,9 +78,12 @@ def render_table(results: Results, lang: str = "zh") -> str:
                 decimal_text(card.total),
                 grade_with_reason(c, card, lang),
                 *(cell.text(lang) for cell in cells[1:]),
+                *([flags_text(c, card, lang)] if flagged else []),
+                *history_values(results, unit, lang),
             ]
         )
-    align = ["right", "left", "right", "left"] + ["right"] * (len(headers) - 4)
+    align = ["right", "left", "right", "left"] + ["right"] * (len(rankings) - 1)
+    align += ["left"] * flagged + ["right"] * (len(headers) - len(align) - flagged)
     # disable_numparse: tabulate would otherwise reformat "7.70" as 7.7.
     table = tabulate(
         rows, headers=headers, disable_numparse=True, colalign=align, tablefmt="simple"

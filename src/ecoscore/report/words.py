@@ -31,6 +31,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "total_exact": ("未修约总分", "Unrounded total"),
     "grade": ("等级", "Grade"),
     "group": ("组别", "Group"),
+    "flags": ("标记", "Flags"),
     "indicator": ("指标", "Indicator"),
     "node": ("节点", "Node"),
     "item": ("项目", "Item"),

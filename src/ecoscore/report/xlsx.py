@@ -68,6 +68,7 @@ from ecoscore.report.common import (
     word,
 )
 from ecoscore.report.left_out import left_out_count, left_out_rows
+from ecoscore.report.periods import flags_text, has_flags, history_cells, history_headers
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
 
@@ -163,7 +164,9 @@ class _Sheet:
                 self._measure(col, format(value, "f"))
                 return
             value = format(value, "f")
-        text = ILLEGAL_CHARACTERS.sub("\ufffd", str(value))
+        text = str(value)
+        if not text.isprintable():  # a control character, perhaps one XML cannot hold
+            text = ILLEGAL_CHARACTERS.sub("\ufffd", text)
         fmt = self.book.format(None, look, text.startswith(FORMULA_TRIGGERS))
         self.sheet.write_string(self.row, col, text, fmt)
         self._measure(col, text)
@@ -250,6 +253,9 @@ def _ranking_sheet(results: Results, order: Sequence[str], book: _Book, lang: st
     ]
     titles += [r.label.text(lang, r.id) for r in rankings[1:]]
     titles += [f"{r.label.text(lang, r.id)} · {word('group', lang)}" for r in grouped]
+    flagged = has_flags(results)
+    titles += [word("flags", lang)] if flagged else []
+    titles += history_headers(results, lang)
     ws.header(titles)
     for unit in order:
         card = results[unit]
@@ -268,6 +274,8 @@ def _ranking_sheet(results: Results, order: Sequence[str], book: _Book, lang: st
         ]
         values += [(cells[r.id].rank if r.id in cells else None, None) for r in rankings[1:]]
         values += [(cells[r.id].group if r.id in cells else None, None) for r in grouped]
+        values += [(flags_text(c, card, lang) or None, None)] if flagged else []
+        values += [(v, None) for v in history_cells(results, unit, lang)]
         for col, (value, rounding) in enumerate(values):
             look = _PLAIN
             if col == grade_col and card.grade is not None:

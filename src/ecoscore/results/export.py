@@ -134,7 +134,7 @@ class _Clause:
         self.seen: list[Any] = list(outcome.args)
         self.foldable = all(_plain_fields(t, self.count) for t in (self.template, self.template_zh))
         self.index = 0
-        self.kept: tuple[int, ...] = ()
+        self.kept: tuple[int, ...] | None = ()  # None: every arg, the template as it is
 
     def observe(self, args: tuple[Any, ...]) -> None:
         if len(args) != self.count:
@@ -153,7 +153,7 @@ class _Clause:
         """Fix what stays per unit; the templates in both languages."""
         self.index = index
         if not self.foldable:
-            self.kept = tuple(range(self.count))
+            self.kept = None
             return {"zh": self.template_zh, "en": self.template}
         self.kept = tuple(i for i, t in enumerate(self.texts) if t is None)
         return {"zh": self._fold(self.template_zh), "en": self._fold(self.template)}
@@ -174,6 +174,8 @@ class _Clause:
         return "".join(out)
 
     def cell(self, args: tuple[Any, ...]) -> list[Any]:
+        if self.kept is None:
+            return [self.index, *(fmt(a) for a in args)]
         return [self.index, *(fmt(args[i]) for i in self.kept)]
 
 
@@ -293,6 +295,12 @@ class _Form:
             "trace": self.trace,
             "indicators": indicators,
             "nodes": nodes,
+            **({"period": self.results.period} if self.results.period is not None else {}),
+            **(
+                {"flags": [{"id": f.id, "label": _value(f.label)} for f in c.flags]}
+                if c.flags
+                else {}
+            ),
         }
 
     # -- a unit --------------------------------------------------------------------
@@ -304,6 +312,8 @@ class _Form:
             "total_exact": _value(card.total_exact),
             "grade": card.grade,
         }
+        if self.criteria.flags:
+            out["flags"] = list(card.flags)
         if self.trace != "none":
             out["grade_steps"] = [
                 {"rule": s.rule, "before": s.before, "after": s.after, "why": _value(s.why)}
@@ -422,6 +432,7 @@ class _Form:
                 for s in results.summaries
             ],
             **_left_out(results),
+            **_history(results),
         }
 
 
@@ -431,6 +442,28 @@ def _node_rounding(criteria: Criteria, ident: str) -> Any:
     if node.rounding is not None:
         return node.rounding
     return criteria.total_rounding if ident == TOTAL else criteria.node_rounding
+
+
+def _history(results: Results) -> dict[str, Any]:
+    """The ``history`` field: each earlier assessed period's published figures per unit
+    (total, grade, ranks, flags), the most recent first; present only when there is one."""
+    if not results.history:
+        return {}
+    periods = []
+    for earlier in results.history:
+        ranks = [(r.id, r) for r in earlier.rankings]
+        units: dict[str, Any] = {}
+        for card in earlier:
+            entry: dict[str, Any] = {
+                "total": _value(card.total),
+                "grade": card.grade,
+                "ranks": {ident: _value(r.rank_of(card.unit)) for ident, r in ranks},
+            }
+            if earlier.criteria.flags:
+                entry["flags"] = list(card.flags)
+            units[card.unit] = entry
+        periods.append({"period": earlier.period, "units": units})
+    return {"history": periods}
 
 
 def _left_out(results: Results) -> dict[str, Any]:
