@@ -303,3 +303,22 @@ def test_tables_that_are_not_a_mapping_are_an_error() -> None:
     with pytest.raises(DataError) as caught:
         ecoscore.evaluate(C, UNITS, tables=SECTIONS)  # type: ignore[arg-type]
     assert "tables= maps each sub-unit table's id to its rows, not a list" in str(caught.value)
+
+
+def test_periods_declared_by_the_criteria_pick_the_rows_of_each_year() -> None:
+    """With [periods], unnamed data take the declared names, and each period's rows are
+    those of its name: 2024's share 83.33, 2023's 50.00 as previous(good_share); a year
+    the table lacks (2022) has no share."""
+    text = CRITERIA.replace(
+        "[rounding]", '[periods]\nassessed = ["2024"]\nbaseline = ["2022", "2023"]\n\n[rounding]'
+    )
+    c = ecoscore.loads(text)
+    tables = {"sections": SECTIONS, "stations": STATIONS}
+    results = ecoscore.evaluate(c, UNITS, previous=[*PREVIOUS, PREVIOUS[0]], tables=tables)
+    card = results["南康区"]
+    assert (Decimal("83.33"), "2024") == (
+        card.rollups["good_share"].value,
+        card.rollups["good_share"].period,
+    )
+    assert Decimal("33.33") == card.indicators["good_share"].values["share_change"]
+    assert card.indicators["good_share"].values.get("previous(good_share, 2)") is None

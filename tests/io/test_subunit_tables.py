@@ -177,3 +177,18 @@ def test_a_table_may_name_its_file_in_the_criteria(
     argv = ["explain", str(files / "c.toml"), str(files / "data.csv"), "南康区", "--lang", "en"]
     assert EXIT_OK == main(argv)
     assert "share 1 / 2 = 50.00" in capsys.readouterr().out
+
+
+def test_keep_going_leaves_a_unit_out_with_its_subunits(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --keep-going, a unit whose row cannot be scored is left out, and its sections
+    with it: the others are rolled up and scored."""
+    (files / "data.csv").write_text("单位,bad\n南康区,1\n信丰县,2\n", "utf-8")
+    text = CRITERIA + "\n[inputs]\nbad = { max = 1 }\n[indicator.bad]\n"
+    (files / "c.toml").write_text(text, "utf-8")
+    argv = ["score", str(files / "c.toml"), str(files / "data.csv"), "--keep-going"]
+    assert 4 == main([*argv, "--table", f"sections={files / 'sections.csv'}"])
+    captured = capsys.readouterr()
+    assert "南康区" in captured.out
+    assert "信丰县: bad: 2 is above the maximum" in captured.err

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from ecoscore.engine.evaluation import evaluate
-from ecoscore.engine.rollup import Tables
+from ecoscore.engine.rollup import Tables, tables_without
 from ecoscore.engine.submission import Period, Submission, as_submission
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.model import Criteria
@@ -54,8 +54,10 @@ def evaluate_keeping_going(
         try:
             # A unit of [units] left out is not asked for: the others are scored alone.
             kept = without_units(criteria, {entry.unit for entry in dropped})
+            # The left-out units' sub-units go with them (engine.rollup).
+            rows = tables_without(criteria, tables, {e.unit for e in dropped}) if tables else None
             results = evaluate(
-                kept, records, previous=earlier, source=source, period=period, tables=tables
+                kept, records, previous=earlier, source=source, period=period, tables=rows
             )
         except DataError as error:
             blamed = _blame(error.problems, records)

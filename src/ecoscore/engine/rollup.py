@@ -56,7 +56,7 @@ from ecoscore.model import Criteria, Label, Rollup, SubunitTable
 from ecoscore.numbers import RoundingError
 from ecoscore.results.rollups import RolledUp
 
-__all__ = ["RolledUpPeriods", "Tables", "roll_up"]
+__all__ = ["RolledUpPeriods", "Tables", "roll_up", "tables_without"]
 
 #: What ``evaluate(tables=…)`` takes: each sub-unit table's rows, by table id.
 Tables = Mapping[str, Iterable[Mapping[str, Any] | SubunitRow]]
@@ -142,6 +142,26 @@ def roll_up(
         figures.append(here)
         failed.append(frozenset(lost))
     return RolledUpPeriods(tuple(figures), tuple(failed))
+
+
+def tables_without(criteria: Criteria, tables: Tables, units: Set[str]) -> Tables:
+    """``tables`` less the rows of ``units`` (units a run that keeps going left out)."""
+    if not units or not isinstance(tables, Mapping):
+        return tables
+    out: dict[str, Any] = {}
+    for ident, rows in tables.items():
+        spec = criteria.subunits.get(ident)
+        if spec is None or isinstance(rows, (Mapping, str, bytes)):
+            out[ident] = rows  # reported as it is
+            continue
+        out[ident] = [row for row in rows if _unit_of(row, spec) not in units]
+    return out
+
+
+def _unit_of(row: Any, spec: SubunitTable) -> Any:
+    if isinstance(row, SubunitRow):
+        return row.unit
+    return row.get(spec.unit) if isinstance(row, Mapping) else None
 
 
 def _tables_given(criteria: Criteria, tables: Tables, problems: list[Problem], source: str) -> bool:
