@@ -2,7 +2,7 @@
 
 The results workbook of a large evaluation has millions of cells. XlsxWriter's
 constant-memory mode writes each row out as the next one begins, so memory stays flat
-whatever the number of units, and it writes about 2.7 times as fast as openpyxl's
+whatever the number of units, and it writes about three times as fast as openpyxl's
 write-only mode on ecoscore's rows (``benchmarks/bench_xlsx_writers.py``); it also lets
 column widths be set after the rows, so they fit every cell. openpyxl (``workbook.py``)
 still reads workbooks and writes the blank submission form, which needs its data
