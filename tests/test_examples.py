@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,23 +32,33 @@ def test_every_shipped_criteria_file_checks_clean(
     assert "(0 warning(s))" in capsys.readouterr().out
 
 
-def test_the_readme_main_command_scores_the_example(capsys: pytest.CaptureFixture[str]) -> None:
-    """The README's main command scores the 18 units of the bundled example."""
-    argv = [
-        "score",
-        str(ROOT / "criteria" / "ganzhou-county-2024.toml"),
-        str(GANZHOU / "submissions-2024.csv"),
-        "--previous",
-        str(GANZHOU / "submissions-2023.csv"),
-    ]
+def _readme_session(command: str) -> tuple[list[str], list[str]]:
+    """The README's console session that starts with ``$ <command> …``: its argv and the
+    lines it shows (``…`` marks a cut)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"$ {command}")
+    block = text[start : text.index("```", start)].splitlines()
+    argv = shlex.split(block[0][2:])[1:]
+    return argv, [line for line in block[1:] if line.strip() != "…"]
+
+
+def test_the_readme_main_command_scores_2024_with_its_history(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's main command scores the 18 units of 2024 with 2023 and 2022 assessed
+    beside them, and prints every line the README shows."""
+    argv, shown = _readme_session("ecoscore score criteria/ganzhou-county-2024.toml")
+    assert "examples/ganzhou-2024/submissions-2021.csv" in argv
+    monkeypatch.chdir(ROOT)
     assert 0 == main(argv)
-    out = capsys.readouterr().out
+    out = [line.rstrip() for line in capsys.readouterr().out.splitlines()]
+    assert [] == [line for line in shown if line.rstrip() not in out]
     assert 18 == sum(
         1
-        for line in out.splitlines()
-        if "县" in line or "区" in line or "市" in line
-        if line.strip()[:1].isdigit()
+        for line in out
+        if ("县" in line or "区" in line or "市" in line) and line.strip()[:1].isdigit()
     )
+    assert any("连续三年优秀" in line and "瑞金市" in line for line in out)
 
 
 def test_verify_names_the_one_published_total_that_differs(
@@ -159,6 +170,8 @@ SHIPPED = {
     "ganzhou-county-2024": [
         "ganzhou-2024/submissions-2024.csv",
         "ganzhou-2024/submissions-2023.csv",
+        "ganzhou-2024/submissions-2022.csv",
+        "ganzhou-2024/submissions-2021.csv",
     ],
     # The sub-unit tables are sheets of the 2024 workbook (sections, stations).
     "ganzhou-county-2024-sections": [

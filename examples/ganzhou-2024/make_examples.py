@@ -1,4 +1,5 @@
-"""Write the Ganzhou example submissions for 2024 and 2023, as CSV and as XLSX.
+"""Write the Ganzhou example submissions for 2024 and 2023, as CSV and as XLSX, and
+for 2022 and 2021 (made from 2023's, see ``earlier``) as CSV.
 
 The figures are invented for illustration (see README.md), except 章贡区's, which are the
 central-city figures of the Ganzhou Ecology and Environment Bureau's 2024 work report
@@ -215,6 +216,31 @@ def figures() -> dict[int, dict[str, dict[str, str]]]:
     return out
 
 
+#: The earlier years of the example: 2023's figures, a little worse the further back
+#: (PM2.5 up by 1 µg/m³ a year, 2 fewer good-air days, one fewer provincial section in
+#: class Ⅰ–Ⅱ, outfalls 2 points less rectified). Invented too, so that the criteria's
+#: [periods] have a history to assess: 2022 is assessed, 2021 is the baseline. 瑞金市
+#: kept its figures in 2022, so that one unit is 优秀 three years running.
+EARLIER = (2022, 2021)
+STEADY = {2022: ("瑞金市",)}
+
+
+def earlier(rows: dict[str, dict[str, str]], back: int) -> dict[str, dict[str, str]]:
+    """The figures ``back`` years before 2023, made from 2023's."""
+    out: dict[str, dict[str, str]] = {}
+    for unit, row in rows.items():
+        new = dict(row)
+        if unit in STEADY.get(2023 - back, ()):
+            out[unit] = new
+            continue
+        new["pm25"] = str(int(row["pm25"]) + back)
+        new["good_days"] = str(int(row["good_days"]) - 2 * back)
+        new["prov_good"] = str(max(0, int(row["prov_good"]) - back))
+        new["outfall_rate"] = str(max(0, int(row["outfall_rate"]) - 2 * back))
+        out[unit] = new
+    return out
+
+
 def headers() -> dict[str, str]:
     """Each input's XLSX header: its Chinese label and unit of measure, from the criteria."""
     with CRITERIA.open("rb") as f:
@@ -283,11 +309,13 @@ def _normalise_zip(data: bytes, path: Path) -> None:
 
 
 def main() -> None:
-    """Write submissions-<year>.csv and .xlsx for each year next to this script."""
+    """Write submissions-<year>.csv (and .xlsx for 2024, 2023) next to this script."""
     data = figures()
     for year in YEARS:
         write_csv(HERE / f"submissions-{year}.csv", data[year])
         write_xlsx(HERE / f"submissions-{year}.xlsx", year, data[year])
+    for back, year in enumerate(EARLIER, start=1):
+        write_csv(HERE / f"submissions-{year}.csv", earlier(data[2023], back))
 
 
 if __name__ == "__main__":
