@@ -107,7 +107,7 @@ def _rollup_argv(data: str, *tables: str) -> list[str]:
         SECTIONS_CRITERIA,
         str(SUBUNITS / data),
         "--previous",
-        str(SUBUNITS / "submissions-2023.csv"),
+        *(str(SUBUNITS / f"submissions-{year}.csv") for year in (2023, 2022, 2021)),
         *(f"--table={name}={SUBUNITS / name}.csv" for name in tables),
     ]
 
@@ -119,6 +119,10 @@ def test_the_readme_rollup_command_scores_the_example_from_files_or_sheets(
     files, and the workbook whose sheets hold the same tables gives the same table."""
     assert 0 == main(_rollup_argv("submissions-2024.csv", "sections", "stations"))
     from_files = capsys.readouterr().out
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "ecoscore score criteria/ganzhou-county-2024-sections.toml"
+    line = next(x for x in readme.splitlines() if x.startswith(command))
+    assert "subunits/submissions-2021.csv --table sections=" in line
     assert 18 == sum(1 for line in from_files.splitlines() if line.strip()[:1].isdigit())
     assert "上犹县  等级上限 [cap[1]]  良好 → 合格：国考断面出现劣Ⅴ类水质" in from_files
     assert 0 == main(_rollup_argv("submissions-2024.xlsx"))

@@ -29,7 +29,7 @@ import openpyxl
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "subunits"
-YEARS = ("2024", "2023")
+YEARS = ("2024", "2023", "2022", "2021")
 ROLLED_UP = ("pm25", "national_sections", "national_good")
 
 sys.path.insert(0, str(HERE))

@@ -274,9 +274,17 @@ def test_a_sheet_per_subunit_table_is_filled_in_and_read_back(tmp_path: Path, la
         stations.append([name, "2024", f"S{k}", 20])
         if unit.id != "石城县":
             sections.append([name, "2024", f"W{k}", "Ⅱ"])
+    previous = SECTIONS_CRITERIA.parents[1] / "examples" / "ganzhou-2024" / "subunits"
+    # 2023 is assessed too ([periods]): its sub-units come from the example's tables.
+    labels = {u.id: (u.id if lang == "zh" else u.label.en) for u in criteria.units.values()}
+    for sheet, file in ((stations, "stations.csv"), (sections, "sections.csv")):
+        for line in (previous / file).read_text(encoding="utf-8").splitlines()[1:]:
+            year, county, key, value = line.split(",")
+            if year == "2023":
+                figure: object = float(value) if sheet is stations else value
+                sheet.append([labels[county], year, key, figure])
     path = tmp_path / "filled.xlsx"
     book.save(path)
-    previous = SECTIONS_CRITERIA.parents[1] / "examples" / "ganzhou-2024" / "subunits"
     out = tmp_path / "r.json"
     argv = ["score", str(SECTIONS_CRITERIA), str(path), "-o", str(out)]
     assert 0 == main([*argv, "--previous", str(previous / "submissions-2023.csv")])
