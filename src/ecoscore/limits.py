@@ -18,7 +18,7 @@ here is checked where the input is read, before the work it bounds:
 ``workbook_bytes``      50 MiB          a workbook's parts, uncompressed, as its zip
                                         directory declares them
 ``rows``                100,000         rows of a data table (a sheet's declared rows)
-``cells``               500,000         cells of a data table (rows × columns)
+``cells``               2,500,000       cells of a data table (rows × columns)
 ======================  ==============  ================================================
 
 A caller changes a bound by passing its own ``Limits`` (``attrs.evolve(Limits(),
@@ -65,7 +65,7 @@ class Limits:
     table_bytes: int = attrs.field(default=50 * _MiB, validator=_positive)
     workbook_bytes: int = attrs.field(default=50 * _MiB, validator=_positive)
     rows: int = attrs.field(default=100_000, validator=_positive)
-    cells: int = attrs.field(default=500_000, validator=_positive)
+    cells: int = attrs.field(default=2_500_000, validator=_positive)
 
 
 #: The bounds used when a caller passes none.

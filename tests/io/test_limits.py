@@ -63,7 +63,7 @@ def test_a_sheet_declaring_too_many_rows_is_refused() -> None:
         read_table("bomb.xlsx", limits=attrs.evolve(Limits(), rows=1_000))
     assert [
         "bomb.xlsx:Sheet: the sheet declares 2,000 rows × 2 columns (to B2000), more than"
-        " the limit of 1,000 rows or 500,000 cells"
+        " the limit of 1,000 rows or 2,500,000 cells"
         " (see docs/limits.md: Limits(rows=…, cells=…) raises them)"
     ] == messages(caught)
 
