@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import ecoscore
 from ecoscore.engine.evaluation import evaluate_reference
-from ecoscore.results.scores import UnitIndicators
+from ecoscore.results.scores import UnitIndicators, brief_of
 from ecoscore.rules import Bands, Deduct, Formula, Linear, Piecewise, Target
 from ecoscore.rules.bands import Band
 from ecoscore.rules.formula import Condition
@@ -99,6 +99,9 @@ linear = { zero_at = 35, full_at = 85 }
     assert "10 × (60 − 35) / (85 − 35)" == indicators["x"].outcome.clause
     assert Decimal("5.00") == results["A"].points("x")
     assert dict(evaluate_reference(criteria, rows[:1])["A"].indicators) == dict(indicators)
+    full = indicators["x"]
+    assert (full.points, full.contribution, full.rounding) == brief_of(indicators, "x")
+    assert brief_of(indicators, "y") is None
 
 
 _BANDS = Bands(

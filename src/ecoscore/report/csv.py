@@ -35,6 +35,7 @@ from ecoscore.report.common import (
 from ecoscore.report.periods import flags_text, has_flags, history_headers, history_values
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
+from ecoscore.results.scores import brief_of
 
 __all__ = ["render_csv"]
 
@@ -97,9 +98,10 @@ def _value(card: ScoreCard, kind: str, ident: str) -> Any:
     if kind == "attribute":
         return card.attributes.get(ident)
     if kind == "indicator":
-        res = card.indicators.get(ident)
-        if res is None:
+        brief = brief_of(card.indicators, ident)
+        if brief is None:
             return None
-        return res.contribution if res.contribution is not None else res.points
+        points, contribution, _ = brief
+        return contribution if contribution is not None else points
     node = card.nodes.get(ident)
     return None if node is None else node.value

@@ -71,6 +71,7 @@ from ecoscore.report.left_out import left_out_count, left_out_rows
 from ecoscore.report.periods import flags_text, has_flags, history_cells, history_headers
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
+from ecoscore.results.scores import brief_of
 
 __all__ = ["EXCEL_DIGITS", "write_xlsx"]
 
@@ -339,10 +340,11 @@ def _score_value(card: ScoreCard, kind: str, ident: str) -> tuple[Value, Roundin
             value if isinstance(value, (str, Decimal, bool)) or value is None else str(value)
         ), None
     if kind == "indicator":
-        res = card.indicators.get(ident)
-        if res is None:
+        brief = brief_of(card.indicators, ident)
+        if brief is None:
             return None, None
-        return (res.contribution if res.contribution is not None else res.points), res.rounding
+        points, contribution, rounding = brief
+        return (contribution if contribution is not None else points), rounding
     node = card.nodes.get(ident)
     return (None, None) if node is None else (node.value, node.rounding)
 

@@ -22,6 +22,7 @@ __all__ = [
     "IndicatorTable",
     "NodeResult",
     "UnitIndicators",
+    "brief_of",
     "contribution_of",
     "outcome_of",
     "points_of",
@@ -283,3 +284,26 @@ def outcome_of(indicators: Mapping[str, IndicatorResult], ident: str) -> Outcome
     if isinstance(indicators, UnitIndicators):
         return indicators.outcome(ident)
     return indicators[ident].outcome
+
+
+def brief_of(
+    indicators: Mapping[str, IndicatorResult], ident: str
+) -> tuple[Decimal | None, Decimal | None, Rounding | None] | None:
+    """Indicator ``ident``'s points, contribution and rounding (``None`` if the unit has no
+    such indicator), read without building its result where it can be."""
+    if isinstance(indicators, UnitIndicators):
+        if ident not in indicators:
+            return None
+        table, row = indicators._table, indicators._row
+        full = table._full[ident].get(row)
+        if full is None:
+            points = table._points[ident][row]
+            rounding, _, deduction = table._statics[ident]
+            return points, CONTEXT.minus(points) if deduction else points, rounding
+        result = full
+    else:
+        found = indicators.get(ident)
+        if found is None:
+            return None
+        result = found
+    return result.points, result.contribution, result.rounding
