@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +106,20 @@ def test_the_bonus_reads_the_grade_after_the_quota() -> None:
     results = _evaluate(rows, 1)
     assert Decimal(2) == results["A"].points("kept")
     assert Decimal(0) == results["B"].points("kept")
+
+
+def test_a_flag_that_cannot_be_decided_is_a_problem_at_its_when() -> None:
+    """A condition that gives a number, or divides by zero, fails the run at the flag's
+    `when` in the criteria file, for each unit, all at once."""
+    criteria = ecoscore.loads(
+        'ecoscore = 1\nid = "f"\ntitle = { zh = "f" }\n[inputs]\nx = { zh = "x" }\n'
+        '[indicator.x]\npoints = 1\nformula = "x"\n'
+        '[flag.bad]\nzh = "b"\nwhen = "x + 1"\n[flag.div]\nzh = "d"\nwhen = "1 / (x - x) > 1"\n',
+        source="c.toml",
+    )
+    with pytest.raises(ecoscore.EvaluationError) as caught:
+        ecoscore.evaluate(criteria, [{"unit": "A", "x": "1"}])
+    assert [
+        "c.toml:11:1: flag.bad.when: A: flag bad: x + 1 gives 2, not true or false",
+        "c.toml:14:1: flag.div.when: A: flag div: 1 / (x - x) > 1: division by zero",
+    ] == str(caught.value).splitlines()

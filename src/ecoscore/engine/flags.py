@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from ecoscore.engine.scope import scope_value
-from ecoscore.errors import Problem
+from ecoscore.errors import Location, Problem
 from ecoscore.expr.expression import EvaluationFailure, MissingValue
 from ecoscore.model import Criteria, Label
 from ecoscore.results.assessment import Ranking
@@ -83,14 +83,19 @@ def flag_all(
                 continue
             except EvaluationFailure as exc:
                 problems.append(
-                    Problem(f"{unit}: flag {flag.id}: {flag.when.source}: {exc.message}")
+                    Problem(
+                        f"{unit}: flag {flag.id}: {flag.when.source}: {exc.message}",
+                        _where(criteria, flag.id),
+                    )
                 )
                 continue
             if not isinstance(holds, bool):
                 problems.append(
                     Problem(
-                        f"{unit}: flag {flag.id}: {flag.when.source} gives {holds!r}, "
-                        "not true or false"
+                        f"{unit}: flag {flag.id}: {flag.when.source} gives "
+                        f"{repr(holds) if isinstance(holds, str) else holds}, "
+                        "not true or false",
+                        _where(criteria, flag.id),
                     )
                 )
                 continue
@@ -99,3 +104,10 @@ def flag_all(
                 held.append(flag.id)
         out[unit] = attrs.evolve(card, flags=tuple(held), flag_notes=tuple(notes))
     return out
+
+
+def _where(criteria: Criteria, ident: str) -> Location:
+    """The flag's ``when`` in the criteria file, where a failure of it is reported."""
+    key = f"flag.{ident}.when"
+    line, column = criteria.positions.get(key, (None, None))
+    return Location(criteria.path, line, column, key=key)
