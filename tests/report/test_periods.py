@@ -122,3 +122,18 @@ def test_verify_compares_flags_and_earlier_years(results: ecoscore.Results, tmp_
     assert {"total", "flags", "history:2023:total", "history:2023:grade"} <= set(outcome.compared)
     found = {(d.unit, d.item): (d.published, d.computed) for d in outcome.differences}
     assert {("B", "flags"): ("", "约谈"), ("B", "history:2023:grade"): ("优秀", "合格")} == found
+
+
+def test_the_json_of_several_periods_fits_the_shipped_schema(results: ecoscore.Results) -> None:
+    """period, flags and history are described by the schema that ships (and checked)."""
+    import jsonschema
+
+    from ecoscore.results.export import results_schema
+
+    document = json.loads(ecoscore.results_to_json(results))
+    schema = results_schema()
+    jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+    assert {"period", "flags", "history", "left_out"} <= set(schema["properties"])
+    document["history"][0]["units"]["A"]["total"] = 95
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
