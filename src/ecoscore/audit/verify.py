@@ -336,12 +336,7 @@ class _Verifier:
         self, card: ScoreCard, cell: Cell, published_total: Decimal | None
     ) -> Difference | None:
         text = cell.text or ""
-        grade = text
-        if self.criteria.grades is not None:
-            for band in self.criteria.grades.bands:
-                names = (band.grade, band.label.zh, band.label.en)
-                if normalise(text) in {normalise(n) for n in names if n}:
-                    grade = band.grade
+        grade = _grade_named(self.criteria, text)
         if grade == card.grade:
             return None
         notes = grade_notes(self.criteria, card, grade, published_total)
@@ -411,13 +406,7 @@ class _Verifier:
         if what == "grade":
             computed_grade = None if past is None else past.grade
             text = cell.text or ""
-            grades = earlier.criteria.grades
-            grade = text
-            for band in grades.bands if grades is not None else ():
-                if normalise(text) in {
-                    normalise(n) for n in (band.grade, band.label.zh, band.label.en) if n
-                }:
-                    grade = band.grade
+            grade = _grade_named(earlier.criteria, text)
             if grade == computed_grade:
                 return None
             return Difference(card.unit, item, text, computed_grade, cell.location, (why,))
@@ -453,6 +442,17 @@ class _Verifier:
 
 
 _LIST_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+def _grade_named(criteria: Criteria, text: str) -> str:
+    """The grade a published cell names, by its name or label (else the text itself)."""
+    grade = text
+    for band in criteria.grades.bands if criteria.grades is not None else ():
+        if normalise(text) in {
+            normalise(n) for n in (band.grade, band.label.zh, band.label.en) if n
+        }:
+            grade = band.grade
+    return grade
 
 
 def _argmax_text(criteria: Criteria, ids: Iterable[str]) -> str:

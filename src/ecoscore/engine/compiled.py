@@ -111,30 +111,21 @@ class ColumnScorer:
         points_out: list[Any] = []
         left: list[int] = []
         for row, value in enumerate(measured):
-            if value.__class__ is not wanted:
+            raw = points = None
+            if value.__class__ is wanted:
+                try:
+                    raw = points_for(value, envs[row])
+                    # None: a class only, or a value in no band; the reference path says so.
+                    if raw is not None:
+                        if quantum is not None:
+                            points = raw.quantize(quantum, rounding=mode, context=CONTEXT)
+                        else:
+                            points = raw if rounding is None else rounding(raw)
+                except _FAILURES:
+                    raw = points = None
+            if points is None:
                 left.append(row)
-                raw_out.append(None)
-                points_out.append(None)
-                continue
-            try:
-                raw = points_for(value, envs[row])
-                if raw is None:
-                    # A class only, or a value in no band: the reference path says which.
-                    left.append(row)
-                    raw_out.append(None)
-                    points_out.append(None)
-                    continue
-                if quantum is not None:
-                    points = raw.quantize(quantum, rounding=mode, context=CONTEXT)
-                elif rounding is not None:
-                    points = rounding(raw)
-                else:
-                    points = raw
-            except _FAILURES:
-                left.append(row)
-                raw_out.append(None)
-                points_out.append(None)
-                continue
+                raw = None
             raw_out.append(raw)
             points_out.append(points)
         return raw_out, points_out, left

@@ -89,6 +89,9 @@ class Expression:
     plain: str | None
     _tree: ast.expr = attrs.field(repr=False, eq=False)
     classes: frozenset[str] = frozenset()
+    #: The ``at(x, "P")`` lookups it makes, as ``(x, P)``, and its ``periods_since("P")``
+    #: ones, as ``("", P)``.
+    periods: frozenset[tuple[str, str]] = frozenset()
 
     def evaluate(self, values: Mapping[str, Value | None]) -> Value:
         """The expression's value on ``values``; raises ``EvaluationFailure``."""
@@ -223,4 +226,5 @@ def compile_expression(
         plain,
         body,
         frozenset(checker.class_reads),
+        frozenset(checker.periods),
     )

@@ -272,9 +272,9 @@ class _Document(TreeParts):
         data = set(self.data_names())
         reads_results = any(
             name not in data for e in r.expressions for name, _ in e.previous
-        ) or any(name and name not in data for e in r.expressions for name, _ in _at(e))
+        ) or any(name and name not in data for e in r.expressions for name, _ in e.periods)
         period_reads = frozenset(
-            (name, period) for e in r.expressions for name, period in _at(e, since=True)
+            (name, period) for e in r.expressions for name, period in e.periods
         )
         if period_reads and periods is None:
             named = sorted(period for _, period in period_reads)[0]
@@ -485,19 +485,6 @@ class _Document(TreeParts):
                 )
                 break
         return [derived[name] for name in order]
-
-
-def _at(e: Any, *, since: bool = False) -> list[tuple[str, str]]:
-    """The ``at(x, "P")`` lookups of an expression (with ``since``: and its
-    ``periods_since("P")`` ones, as ``("", P)``)."""
-    out: list[tuple[str, str]] = []
-    for key in e.needs:
-        if key.startswith("at(") and key.endswith(")"):
-            name, _, period = key[3:-1].partition(", ")
-            out.append((name, period))
-        elif since and key.startswith("periods_since(") and key.endswith(")"):
-            out.append(("", key[len("periods_since(") : -1]))
-    return out
 
 
 def _looks_numeric(text: str) -> bool:

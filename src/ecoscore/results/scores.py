@@ -179,6 +179,15 @@ class IndicatorTable:
             )
         return out
 
+    def brief(self, ident: str, row: int) -> tuple[Decimal | None, Decimal | None, Rounding | None]:
+        """The cell's points, contribution and rounding, without building its result."""
+        full = self._full[ident].get(row)
+        if full is not None:
+            return full.points, full.contribution, full.rounding
+        rounding, _, deduction = self._statics[ident]
+        points = self._points[ident][row]
+        return points, CONTEXT.minus(points) if deduction else points, rounding
+
     def outcome(self, ident: str, row: int) -> Outcome | None:
         """The cell's outcome (its clause and steps), without building its result."""
         full = self._full[ident].get(row)
@@ -251,6 +260,10 @@ class UnitIndicators(Mapping[str, IndicatorResult]):
         without building its result."""
         return self._table.contribution(ident, self._row)
 
+    def brief(self, ident: str) -> tuple[Decimal | None, Decimal | None, Rounding | None]:
+        """An indicator's points, contribution and rounding, without building its result."""
+        return self._table.brief(ident, self._row)
+
     def outcome(self, ident: str) -> Outcome | None:
         """An indicator's outcome (its clause and steps), without building its result."""
         if ident not in self._table._full:
@@ -292,18 +305,6 @@ def brief_of(
     """Indicator ``ident``'s points, contribution and rounding (``None`` if the unit has no
     such indicator), read without building its result where it can be."""
     if isinstance(indicators, UnitIndicators):
-        if ident not in indicators:
-            return None
-        table, row = indicators._table, indicators._row
-        full = table._full[ident].get(row)
-        if full is None:
-            points = table._points[ident][row]
-            rounding, _, deduction = table._statics[ident]
-            return points, CONTEXT.minus(points) if deduction else points, rounding
-        result = full
-    else:
-        found = indicators.get(ident)
-        if found is None:
-            return None
-        result = found
-    return result.points, result.contribution, result.rounding
+        return indicators.brief(ident) if ident in indicators else None
+    result = indicators.get(ident)
+    return None if result is None else (result.points, result.contribution, result.rounding)
