@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 import ecoscore
-from ecoscore.audit.divergence import RankStyles, rounding_notes, unrounded_sum_notes
+from ecoscore.audit.divergence import (
+    RankStyles,
+    rounding_notes,
+    tie_break_notes,
+    unrounded_sum_notes,
+)
 from ecoscore.audit.verify import Difference, verify
 from ecoscore.errors import DataError
 from ecoscore.io.submissions import read_submissions
@@ -125,7 +130,7 @@ def test_grade_changed_by_a_rule_is_named(results: Results, tmp_path: Path) -> N
     path = published(tmp_path, PUBLISHED.replace("乙县,19.0,不合格", "乙县,19.0,合格"))
     (grade,) = check(results, path)
     assert [
-        "veto[0] changed the computed grade from 合格 to 不合格: a major environmental incident"
+        "veto changed the computed grade from 合格 to 不合格: a major environmental incident"
     ] == english(grade)
 
 
@@ -261,3 +266,28 @@ def test_rank_styles_only_for_rankings_decided_by_values(results: Results) -> No
     styles = RankStyles(results)
     assert [] == styles.notes("by_kind", "乙县", Decimal("3"))
     assert [] == styles.notes("overall", "乙县", Decimal("2"))
+
+
+def test_columns_not_compared_are_listed(results: Results, tmp_path: Path) -> None:
+    """Published columns that name nothing ecoscore compares (a group rank, remarks) are
+    listed, and every compared cell is counted."""
+    text = "单位,总分,group_rank,备注\n甲区,36.0,1,\n丙县,30.0,1,好\n乙县,19.0,2,\n"
+    outcome = verify(results, read_table(published(tmp_path, text)))
+    assert outcome.ok
+    assert ("group_rank", "备注") == outcome.not_compared
+    assert 3 == outcome.figures
+
+
+def test_tie_break_notes_name_the_rival_and_both_values(tmp_path: Path) -> None:
+    """Two units tied on the total: the rank the tie-break decided says against whom, on
+    which value, with both."""
+    hypotheses = Path(__file__).parents[1] / "fixtures" / "hypotheses"
+    criteria = ecoscore.load(hypotheses / "criteria.toml")
+    data = read_submissions(read_table(hypotheses / "data.csv"), criteria)
+    results = ecoscore.evaluate(criteria, data)
+    notes = tie_break_notes(results, "overall", "瑞金市")
+    assert [
+        "tied with Xingguo on 80.0; lost to it on Air, 53.30 vs 60.00",
+        "tied with Huichang on 80.0; won over it on Air, 53.30 vs 40.00",
+    ] == [n.en for n in notes]
+    assert "与 兴国县 同为 80.0，按大气环境排在其后：53.30 对 60.00" == notes[0].zh

@@ -10,7 +10,10 @@ note in Chinese and English (a ``Label``) for each that fits, or nothing:
 - ``grade_notes``: the published grade is the band of the published total, and the rules
   that changed the computed grade (veto, cap, precondition, quota);
 - ``RankStyles``: the published rank is what another tie style (competition, dense,
-  ordinal, fractional) or ranking the exact totals gives.
+  ordinal, fractional) or ranking the exact totals gives;
+- ``tie_break_notes``: the unit shares its ranked value with others, and a tie-break
+  decided the order: which one, against which unit, with both values ("lost to 兴国县 on
+  the air area, 50.00 vs 53.03").
 
 All of them are pure and compute nothing that the results do not already hold, except the
 alternatives they try.
@@ -24,10 +27,11 @@ from ecoscore.engine.ranking import assign_ranks
 from ecoscore.model import TOTAL, Criteria, Label
 from ecoscore.numbers import MODES, Rounding
 from ecoscore.report.common import rounding_text
+from ecoscore.report.words import rule_name
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
 
-__all__ = ["RankStyles", "grade_notes", "rounding_notes", "unrounded_sum_notes"]
+__all__ = ["RankStyles", "grade_notes", "rounding_notes", "tie_break_notes", "unrounded_sum_notes"]
 
 _STYLES = {
     "competition": ("并列占位(1,1,3)", "competition (1, 1, 3)"),
@@ -149,13 +153,74 @@ def grade_notes(
         if step.rule != "band":
             notes.append(
                 Label(
-                    f"计算等级由 {step.rule} 从 {step.before} 调为 {step.after}："
-                    f"{step.why.zh or ''}",
-                    f"{step.rule} changed the computed grade from {step.before} to"
-                    f" {step.after}: {step.why.en or step.why.zh or ''}",
+                    f"计算等级由{rule_name(step.rule, 'zh')}从 {step.before} 调为 {step.after}："
+                    f"{step.why.zh or step.why.en or ''}",
+                    f"{rule_name(step.rule, 'en')} changed the computed grade from"
+                    f" {step.before} to {step.after}: {step.why.en or step.why.zh or ''}",
                 )
             )
     return notes
+
+
+def tie_break_notes(results: Results, ident: str, unit: str) -> list[Label]:
+    """How the tie-breaks placed ``unit`` among the units it shares its ranked value
+    with: for each, the first tie-break on which they differ, and both values."""
+    spec = next(s for s in results.criteria.rankings if s.id == ident)
+    ranking = results.ranking(ident)
+    mine = ranking.entry(unit)
+    if not spec.tie_break or mine is None or mine.rank is None or mine.value is None:
+        return []
+    criteria = results.criteria
+    card = results[unit]
+    notes: list[Label] = []
+    for other in ranking.entries:
+        if (
+            other.unit == unit
+            or other.rank is None
+            or other.value != mine.value
+            or other.group != mine.group
+        ):
+            continue
+        rival = results[other.unit]
+        for tie in spec.tie_break:
+            ours, theirs = (
+                _tie_value(card, tie.by, spec.basis),
+                _tie_value(rival, tie.by, spec.basis),
+            )
+            if ours == theirs:
+                continue
+            lost = other.rank < mine.rank
+            zh_name, en_name = (
+                rival.label.text("zh", rival.unit),
+                rival.label.text("en", rival.unit),
+            )
+            by_zh, by_en = criteria.label_of(tie.by, "zh"), criteria.label_of(tie.by, "en")
+            values = f"{_text(ours)} vs {_text(theirs)}"
+            notes.append(
+                Label(
+                    f"与 {zh_name} 同为 {_text(mine.value)}，按{by_zh}"
+                    f"{'排在其后' if lost else '排在其前'}：{_text(ours)} 对 {_text(theirs)}",
+                    f"tied with {en_name} on {_text(mine.value)}; "
+                    f"{'lost to' if lost else 'won over'} it on {by_en}, {values}",
+                )
+            )
+            break
+    return notes
+
+
+def _tie_value(card: ScoreCard, name: str, basis: str) -> Decimal | None:
+    """The value a tie-break reads from a score card: the total, a node or an
+    indicator's points (a data value is not on the card: ``None``)."""
+    exact = basis != "published"
+    if name == TOTAL:
+        return card.total_exact if exact else card.total
+    if name in card.nodes:
+        node = card.nodes[name]
+        return node.raw if exact else node.value
+    if name in card.indicators:
+        res = card.indicators[name]
+        return res.raw_points if exact else res.points
+    return None
 
 
 class RankStyles:

@@ -20,7 +20,10 @@ Columns (names compared as in ``ecoscore.io.submissions``): the unit; ``total`` 
 ``rank`` (排名, 名次 …) for the first ranking, ``rank:<ranking id>`` or a ranking's label
 for another; a max node's arg-max by its label (首要污染物, primary pollutant: the
 children listed, separated by commas, by id or label; an empty cell lists none); and any
-indicator or node by id or label. Other columns are ignored.
+indicator or node by id or label. Other columns (a group rank, remarks …) are not
+compared, and the verification lists them (``Verification.not_compared``).
+
+``item_label`` names an item in each language, for the reports of ``audit.document``.
 
 Everything here is pure: the table has been read already, and the command line prints.
 """
@@ -33,7 +36,13 @@ from decimal import Decimal
 
 import attrs
 
-from ecoscore.audit.divergence import RankStyles, grade_notes, rounding_notes, unrounded_sum_notes
+from ecoscore.audit.divergence import (
+    RankStyles,
+    grade_notes,
+    rounding_notes,
+    tie_break_notes,
+    unrounded_sum_notes,
+)
 from ecoscore.errors import DataError, Location, Problem
 from ecoscore.io.cells import parse_number
 from ecoscore.io.columns import UnitIndex, normalise, unit_column
@@ -42,7 +51,7 @@ from ecoscore.model import TOTAL, Criteria, Label
 from ecoscore.results.assessment import Results
 from ecoscore.results.card import ScoreCard
 
-__all__ = ["Difference", "Verification", "verify"]
+__all__ = ["Difference", "Verification", "item_label", "verify"]
 
 _TOTAL_NAMES = (
     "total",
@@ -83,12 +92,20 @@ class Difference:
 
 @attrs.frozen
 class Verification:
-    """The outcome of comparing a published table with the recomputed results."""
+    """The outcome of comparing a published table with the recomputed results.
+
+    ``compared`` holds the items compared (``total``, ``rank:overall`` …), ``figures`` the
+    number of published cells compared, ``not_compared`` the headers of the published
+    columns that name nothing ecoscore compares, and ``unpublished`` the units scored that
+    the table does not list.
+    """
 
     compared: tuple[str, ...]
     units: tuple[str, ...]
     differences: tuple[Difference, ...]
     unpublished: tuple[str, ...] = ()
+    figures: int = 0
+    not_compared: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -166,6 +183,11 @@ class _Columns:
             found = names.get(key) or names.get(bare)
             if found is not None and found not in self.items.values():
                 self.items[i] = found
+        self.not_compared = tuple(
+            head.text
+            for i, head in enumerate(table.header)
+            if i != self.unit and i not in self.items and head.text is not None
+        )
 
 
 def _order(criteria: Criteria) -> dict[str, int]:
@@ -206,6 +228,7 @@ class _Verifier:
         self.problems: list[Problem] = []
         self.units = UnitIndex(self.criteria)
         self.styles = RankStyles(results)
+        self.figures = 0
 
     def run(self) -> Verification:
         where = Location(file=self.table.source)
@@ -241,6 +264,7 @@ class _Verifier:
             seen[unit] = None
             card = self.results.cards.get(unit)
             if card is None:
+                self.figures += 1
                 why = Label("公布表中有该单位，但数据中没有", "published, but there are no figures")
                 differences.append(Difference(unit, "unit", cell.text, None, cell.location, (why,)))
                 continue
@@ -249,7 +273,12 @@ class _Verifier:
             raise DataError(self.problems)
         unpublished = tuple(u for u in self.results.cards if u not in seen)
         return Verification(
-            tuple(item for _, item in items), tuple(seen), tuple(differences), unpublished
+            tuple(item for _, item in items),
+            tuple(seen),
+            tuple(differences),
+            unpublished,
+            self.figures,
+            self.columns.not_compared,
         )
 
     # -- one unit ----------------------------------------------------------------------
@@ -260,6 +289,8 @@ class _Verifier:
         published: dict[str, Decimal] = {}
         for i, item in items:
             cell = row[i]
+            if cell.text is not None or item.startswith("argmax:") or item == "flags":
+                self.figures += 1
             if item.startswith("argmax:"):
                 # An empty cell is published: "no primary pollutant" (AQI ≤ 50).
                 found = self._argmax(card, cell, item)
@@ -434,6 +465,7 @@ class _Verifier:
         if computed == published:
             return None
         notes = self.styles.notes(ident, card.unit, published)
+        notes.extend(tie_break_notes(self.results, ident, card.unit))
         if total_differs:
             notes.insert(0, Label("名次差异源于总分不同", "follows from the total that differs"))
         return Difference(
@@ -442,6 +474,38 @@ class _Verifier:
 
 
 _LIST_SEPARATORS = re.compile(r"[,，、;；]")
+
+_ITEM_WORDS = {
+    "total": Label("总分", "total"),
+    "grade": Label("等级", "grade"),
+    "flags": Label("标记", "flags"),
+    "unit": Label("单位", "unit"),
+    "rank": Label("排名", "rank"),
+}
+
+
+def item_label(results: Results, item: str) -> Label:
+    """What a ``Difference.item`` or a compared item names, in each language: 总分 /
+    total, a ranking's label, an indicator's or a node's, "2023 等级" / "2023 grade"."""
+    criteria = results.criteria
+    kind, _, rest = item.partition(":")
+    if item in _ITEM_WORDS:
+        return _ITEM_WORDS[item]
+    if kind == "rank":
+        spec = next((r for r in criteria.rankings if r.id == rest), None)
+        label = Label() if spec is None else spec.label
+        return Label(label.text("zh", rest), label.text("en", rest))
+    if kind in ("indicator", "node"):
+        return Label(criteria.label_of(rest, "zh"), criteria.label_of(rest, "en"))
+    if kind == "argmax":
+        argmax = criteria.nodes[rest].argmax
+        label = Label() if argmax is None else argmax.label
+        return Label(label.text("zh", rest), label.text("en", rest))
+    if kind == "history":
+        period, _, what = rest.partition(":")
+        word = _ITEM_WORDS.get(what, Label(what, what))
+        return Label(f"{period}年{word.zh}", f"{period} {word.en}")
+    return Label(item, item)
 
 
 def _grade_named(criteria: Criteria, text: str) -> str:

@@ -3,6 +3,10 @@
 Children left out (a missing value declared ``exclude``) drop out of their parent: means
 renormalise over the children that remain (the Yale EPI convention); a sum adds what
 remains, and with ``rescale_excluded`` scales it up to the node's points (缺项按比例折算).
+
+Sums are exact. ``arithmetic="float"`` adds them up in binary doubles instead, as a
+spreadsheet or a Python script would, each sum's value being the double's exact value:
+only to check a table someone computed that way (``ecoscore.audit.hypotheses``).
 The additive trace of the result is ``ecoscore.results.trace.trace_steps``.
 """
 
@@ -18,7 +22,10 @@ from ecoscore.numbers import CONTEXT, EXACT_SUM
 from ecoscore.results.scores import NodeResult
 from ecoscore.results.trace import TreePlan
 
-__all__ = ["aggregate_tree"]
+__all__ = ["ARITHMETICS", "aggregate_tree"]
+
+#: How the tree's sums are added up: exactly, or in binary doubles.
+ARITHMETICS = ("exact", "float")
 
 _ZERO = Decimal(0)
 _NO_POINTS: Any = object()
@@ -26,17 +33,22 @@ _ALL_LEFT_OUT = Label("所有子项均不参与计分", "every child left out")
 
 
 def aggregate_tree(
-    plan: TreePlan, contributions: Mapping[str, Decimal | None], env: Mapping[str, Any]
+    plan: TreePlan,
+    contributions: Mapping[str, Decimal | None],
+    env: Mapping[str, Any],
+    *,
+    arithmetic: str = "exact",
 ) -> tuple[dict[str, NodeResult], str | None]:
     """Every node's result for one unit, and a problem (or ``None``).
 
     ``contributions`` holds what each indicator adds to its parent's sum (``None``: left
     out); an indicator that gives no points at all (a class alone) has no entry.
+    ``arithmetic`` is one of ``ARITHMETICS`` (see the module docstring).
     """
     nodes: dict[str, NodeResult] = {}
     problems: list[str] = []
     get = contributions.get
-    add = EXACT_SUM.add
+    add = EXACT_SUM.add if arithmetic == "exact" else _float_add
     for step in plan.steps:
         node = step.node
         values: list[tuple[str, Decimal, Decimal]] = []  # (child, value, weight)
@@ -101,6 +113,11 @@ def aggregate_tree(
             capped_from,
         )
     return nodes, "; ".join(problems) or None
+
+
+def _float_add(left: Decimal, right: Decimal) -> Decimal:
+    """``left + right`` in binary doubles, as the double's exact decimal value."""
+    return Decimal(float(left) + float(right))
 
 
 def _combine(

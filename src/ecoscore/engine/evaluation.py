@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from ecoscore.engine import grading, ranking
-from ecoscore.engine.aggregate import aggregate_tree
+from ecoscore.engine.aggregate import ARITHMETICS, aggregate_tree
 from ecoscore.engine.compiled import score_columns
 from ecoscore.engine.flags import flag_all, published_names
 from ecoscore.engine.rollup import RolledUpPeriods, Tables, roll_up
@@ -56,6 +56,7 @@ def evaluate(
     source: str = "<submissions>",
     period: str | None = None,
     tables: Tables | None = None,
+    arithmetic: str = "exact",
 ) -> Results:
     """Score, grade and rank every unit in ``submissions``.
 
@@ -71,7 +72,12 @@ def evaluate(
     Raises ``DataError`` for figures that cannot be read and ``EvaluationError`` for
     figures that cannot be scored, each listing every problem. Safe to call from several
     threads at once.
+    ``arithmetic="float"`` adds up the tree's sums in binary doubles rather than exactly
+    (``ecoscore.engine.aggregate``): never for scoring, only to reproduce a table that
+    someone computed that way (``ecoscore.audit.hypotheses``).
     """
+    if arithmetic not in ARITHMETICS:
+        raise ValueError(f"arithmetic is one of {', '.join(ARITHMETICS)}, not {arithmetic!r}")
     # Scoring allocates many small, acyclic values; the cycle collector's passes over them
     # cost a third of the time and free nothing, so it pauses while we score (and resumes
     # as it was, whatever happens).
@@ -79,7 +85,9 @@ def evaluate(
     gc.disable()
     try:
         with decimal.localcontext(CONTEXT):
-            return _Evaluation(criteria, source).run(submissions, previous, period, tables)
+            return _Evaluation(criteria, source, arithmetic=arithmetic).run(
+                submissions, previous, period, tables
+            )
     finally:
         if collecting:
             gc.enable()
@@ -104,9 +112,12 @@ def evaluate_reference(
 
 
 class _Evaluation:
-    def __init__(self, criteria: Criteria, source: str, *, compiled: bool = True) -> None:
+    def __init__(
+        self, criteria: Criteria, source: str, *, compiled: bool = True, arithmetic: str = "exact"
+    ) -> None:
         self.criteria = criteria
         self.compiled = compiled
+        self.arithmetic = arithmetic
         self.source = source
         self.problems: list[Problem] = []
         # (unit, derived id) whose computation failed with a problem already reported.
@@ -240,7 +251,7 @@ class _Evaluation:
                     del added[ind.id]
             results = UnitIndicators(table, row)
             try:
-                nodes, problem = aggregate_tree(plan, added, env)
+                nodes, problem = aggregate_tree(plan, added, env, arithmetic=self.arithmetic)
             except (decimal.DecimalException, RoundingError):
                 # Points that 999 digits cannot add exactly (a figure like 1e-999999999),
                 # or a node too large for its declared rounding.
