@@ -613,7 +613,7 @@ def test_verify_reports_differences_with_exit_3(
         "    published 36.1 = exact 36.05, rounded to 1 place, half up or ceiling;"
         " the criteria round to 1 place, half even → 36.0"
     ) in lines
-    assert f"{published}:4:3: 乙县: rank:overall: published 2, computed 3" in lines
+    assert f"{published}:4:3: 乙县: Overall: published 2, computed 3" in lines
     assert "2 of 3 units differ from the published figures" == lines[-1]
 
 

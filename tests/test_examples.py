@@ -75,7 +75,7 @@ def test_verify_names_the_one_published_total_that_differs(
     ]
     assert 3 == main(argv)
     out = capsys.readouterr().out
-    assert "published-2024.csv:6:3: 章贡区: total: 公布 96.2, 计算 96.1" in out
+    assert "published-2024.csv:6:3: 章贡区: 总分: 公布 96.2，计算 96.1" in out
     assert "1 / 18 个单位与公布结果不一致" in out
 
 
@@ -86,14 +86,14 @@ def test_verify_compares_the_published_primary_pollutant(
     station = ROOT / "examples" / "cn-aqi-hourly" / "station-hours.csv"
     criteria = str(ROOT / "criteria" / "cn-aqi-hourly-hj633-2012.toml")
     assert 0 == main(["verify", criteria, str(station), str(station)])
-    assert "比对项：total, argmax:total" in capsys.readouterr().out
+    assert "比对项：总分、首要污染物" in capsys.readouterr().out
     lines = station.read_text(encoding="utf-8").splitlines()
     head, first = lines[0], lines[1].rsplit(",", 1)[0]
     published = tmp_path / "published.csv"
     published.write_text("\n".join([head, f"{first},臭氧1小时", *lines[2:]]) + "\n", "utf-8")
     assert 3 == main(["verify", criteria, str(station), str(published)])
     out = capsys.readouterr().out
-    assert "argmax:total: 公布 臭氧1小时, 计算 颗粒物(PM10)" in out
+    assert "首要污染物: 公布 臭氧1小时，计算 颗粒物(PM10)" in out
     assert "1 / 283 个单位与公布结果不一致" in out
 
 

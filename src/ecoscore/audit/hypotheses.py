@@ -71,7 +71,7 @@ _MODES = {
     "ceiling": ("ceiling", Label("进一（向上取整）", "rounding up")),
     "python-round": (
         "float",
-        Label("按二进制浮点数修约（Python round）", "Python's round() on binary doubles"),
+        Label("浮点数 round() 修约", "Python's round() on binary doubles"),
     ),
 }
 

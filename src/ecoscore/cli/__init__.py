@@ -136,6 +136,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("published", help="the published totals, grades or ranks")
     verify.add_argument("--published-sheet", help="the worksheet of an .xlsx published table")
+    verify.add_argument(
+        "-o", "--output", help="also write the report to a file: .md (Markdown) or .json"
+    )
+    verify.add_argument(
+        "--hypotheses",
+        action="store_true",
+        help="when the table does not reproduce, try the conventions publishers use (binary"
+        " floats, other rounding modes, rounding once, ranking or grading unrounded totals),"
+        " alone and in pairs, and say which reproduce it",
+    )
+    verify.add_argument(
+        "--previous-criteria",
+        metavar="FILE",
+        help="with --hypotheses, also try the previous period's criteria (.toml)",
+    )
     verify.set_defaults(run=_verify_command.verify)
     return parser
 

@@ -38,22 +38,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "warnings": ("警告", "Warnings"),
     "check_ok": ("细则检查通过（{n} 个警告）", "the criteria are valid ({n} warning(s))"),
     "wrote": ("已写入 {path}", "wrote {path}"),
-    "verify_ok": (
-        "全部 {n} 个单位的公布结果均可复现",
-        "all {n} units reproduce the published figures",
-    ),
-    "verify_bad": (
-        "{k} / {n} 个单位与公布结果不一致",
-        "{k} of {n} units differ from the published figures",
-    ),
-    "compared": ("比对项：{items}", "compared: {items}"),
-    "unpublished": ("未公布的单位：{units}", "units not in the published table: {units}"),
-    "published": ("公布", "published"),
     "left_out": (
         "{n} 个单位未评分（--keep-going），原因如下：",
         "{n} unit(s) left out (--keep-going), for these reasons:",
     ),
-    "computed": ("计算", "computed"),
 }
 
 

@@ -1,26 +1,66 @@
-"""``ecoscore verify``: recompute and compare with a published table."""
+"""``ecoscore verify``: recompute and compare with a published table; with
+``--hypotheses``, find the convention the publisher used; with ``-o``, write a report."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
-from ecoscore.cli.options import EXIT_DIFFERENCES, done, language, read, say
-from ecoscore.errors import DataError, Problem
-from ecoscore.io.tables import read_table
+from ecoscore.cli.options import (
+    EXIT_DIFFERENCES,
+    done,
+    language,
+    read,
+    sub_unit_tables,
+    table_files,
+)
+from ecoscore.errors import DataError, Problem, UsageError
+from ecoscore.io import atomic
+from ecoscore.io.submissions import Period, read_periods
+from ecoscore.io.tables import Table, read_table
+from ecoscore.language.loader import load
+from ecoscore.model import Criteria
 from ecoscore.results.assessment import Results
 
-if TYPE_CHECKING:  # verify is imported where it runs
+if TYPE_CHECKING:  # the audit is imported where it runs
+    from ecoscore.audit.hypotheses import Hypotheses
     from ecoscore.audit.verify import Verification
 
 __all__ = ["verify"]
 
 
 def verify(args: argparse.Namespace) -> int:
+    # Imported here: the audit (and its explanations) is needed by verify alone.
+    from ecoscore.audit import document
+    from ecoscore.audit.verify import verify
+
+    out = None if args.output is None else Path(args.output)
+    if out is not None:
+        # Usage is checked before anything is read: no work is done for a refused output.
+        if out.suffix.lower() not in document.KINDS:
+            kind = out.suffix.lower() or "(none)"
+            raise UsageError(
+                f"{args.output}: unknown report kind {kind!r}; use " + ", ".join(document.KINDS)
+            )
+        atomic.refuse_inputs(
+            out,
+            [
+                args.criteria,
+                args.data,
+                args.published,
+                *args.previous,
+                *table_files(args).values(),
+                *([args.previous_criteria] if args.previous_criteria else []),
+            ],
+        )
+    if args.previous_criteria and not args.hypotheses:
+        raise UsageError("--previous-criteria is one of the hypotheses: give --hypotheses too")
     # The published table's problems are reported with the data's, in one go.
     late: list[Problem] = []
+    table: Table | None = None
     try:
         table = read_table(args.published, sheet=args.published_sheet, encoding=args.encoding)
     except DataError as error:
@@ -29,30 +69,53 @@ def verify(args: argparse.Namespace) -> int:
         criteria, results = read(args)
     except DataError as error:
         raise DataError([*error.problems, *late]) from None
-    if late:
+    if late or table is None:
         raise DataError(late)
     lang = language(args, criteria)
-    # Imported here: the audit (and its explanations) is needed by verify alone.
-    from ecoscore.audit.verify import verify
-
-    outcome = _without_left_out(verify(results, table), results)
-    print(say("compared", lang, items=", ".join(outcome.compared)))
-    for difference in outcome.differences:
-        print(
-            f"{difference.location}: {difference.unit}: {difference.item}: "
-            f"{say('published', lang)} {difference.published or '—'}, "
-            f"{say('computed', lang)} {difference.computed or '—'}"
+    if args.hypotheses and results.left_out:
+        raise UsageError(
+            f"--hypotheses re-runs the assessment on every unit, and {len(results.left_out)}"
+            " unit(s) were left out (--keep-going): correct their rows first"
         )
-        for note in difference.notes:
-            print(f"    {note.text(lang)}")
-    if outcome.unpublished:
-        print(say("unpublished", lang, units=", ".join(outcome.unpublished)))
-    n = len(outcome.units)
-    if outcome.ok:
-        print(say("verify_ok", lang, n=n))
-        return done(results)
-    print(say("verify_bad", lang, k=len(outcome.differing_units()), n=n))
-    return EXIT_DIFFERENCES
+    outcome = _without_left_out(verify(results, table), results)
+    hypotheses = _hypotheses(args, criteria, results, table) if args.hypotheses else None
+    print(document.text(results, outcome, lang, hypotheses), end="")
+    if out is not None:
+        if out.suffix.lower() == ".json":
+            atomic.write_text(out, document.json_text(results, outcome, hypotheses))
+        else:
+            report = document.markdown(
+                results, outcome, lang, hypotheses, published=str(args.published)
+            )
+            atomic.write_text(out, report)
+    return done(results) if outcome.ok else EXIT_DIFFERENCES
+
+
+def _hypotheses(
+    args: argparse.Namespace, criteria: Criteria, results: Results, table: Table
+) -> Hypotheses:
+    """The conventions tried on the published table, on the data as ``read`` read it
+    (which has reported any problem already: every unit was scored)."""
+    from ecoscore.audit.hypotheses import find_conventions
+
+    problems: list[Problem] = []
+    periods: list[Period] = []
+    for k, path in enumerate([args.data, *args.previous]):
+        data = read_table(path, sheet=args.sheet, encoding=args.encoding)
+        periods.extend(read_periods(data, criteria, strict=k == 0))
+    tables = sub_unit_tables(args, criteria, problems)
+    earlier = None if args.previous_criteria is None else load(args.previous_criteria)
+    current, *before = periods
+    return find_conventions(
+        criteria,
+        table,
+        current.submissions,
+        previous=before,
+        period=current.name,
+        tables=tables,
+        source=args.data,
+        previous_criteria=earlier,
+    )
 
 
 def _without_left_out(outcome: Verification, results: Results) -> Verification:
