@@ -198,3 +198,17 @@ def test_float_arithmetic_is_only_asked_for() -> None:
     data = read_submissions(read_table(FIXTURES / "data.csv"), criteria)
     with pytest.raises(ValueError, match="arithmetic"):
         ecoscore.evaluate(criteria, data, arithmetic="decimal64")
+
+
+def test_a_ranking_on_the_unrounded_totals_is_found_to_be(
+    criteria: Criteria, tmp_path: Path
+) -> None:
+    """All three publish 80.0, but 会昌县's 80.00 beats the others' 79.95 unrounded: a
+    table ranked so is explained by ranking on the unrounded total."""
+    text = "单位,总分,排名\n会昌县,80.0,1\n兴国县,80.0,2\n瑞金市,80.0,3\n"
+    path = tmp_path / "published.csv"
+    path.write_text(text, encoding="utf-8")
+    outcome = tried(criteria, path)
+    assert ("exact-ranking",) == outcome.reproducing()[0].ids
+    notes = [e.note.en for e in outcome.reproducing()[0].explanations]
+    assert "under ranking on the unrounded total, the Overall ranking is 1" in notes

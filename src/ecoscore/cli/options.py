@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from ecoscore.engine.evaluation import evaluate
 from ecoscore.engine.partial import evaluate_keeping_going
 from ecoscore.errors import DataError, Location, Problem, UsageError
@@ -65,6 +67,49 @@ def language(args: argparse.Namespace, criteria: Criteria) -> str:
 def read(args: argparse.Namespace) -> tuple[Criteria, Results]:
     """Load the criteria, read the data and earlier periods, evaluate."""
     criteria = load(args.criteria)
+    return criteria, evaluate_inputs(args, criteria, read_inputs(args, criteria))
+
+
+def evaluate_inputs(args: argparse.Namespace, criteria: Criteria, inputs: Inputs) -> Results:
+    """Evaluate what ``read_inputs`` read (past the units it could not, with
+    ``--keep-going``, listing them on stderr)."""
+    current, *earlier = inputs.periods
+    tables = inputs.tables
+    if getattr(args, "keep_going", False):
+        results = evaluate_keeping_going(
+            criteria,
+            current.submissions,
+            previous=earlier,
+            source=args.data,
+            left_out=inputs.unread,
+            period=current.name,
+            tables=tables,
+        )
+        report_left_out(results, language(args, criteria))
+        return results
+    return evaluate(
+        criteria,
+        current.submissions,
+        previous=earlier,
+        source=args.data,
+        period=current.name,
+        tables=tables,
+    )
+
+
+@attrs.frozen
+class Inputs:
+    """What the command evaluates: every period read, the current first; the rows of the
+    current period that a run that keeps going could not read; the sub-unit tables."""
+
+    periods: tuple[Period, ...]
+    unread: tuple[LeftOut, ...]
+    tables: dict[str, Any] | None
+
+
+def read_inputs(args: argparse.Namespace, criteria: Criteria) -> Inputs:
+    """Read the data, the earlier periods and the sub-unit tables for ``criteria``; raise
+    ``DataError`` with every problem of every file."""
     keep_going = bool(getattr(args, "keep_going", False))
     problems: list[Problem] = []
     periods: list[Period] = []
@@ -84,28 +129,7 @@ def read(args: argparse.Namespace) -> tuple[Criteria, Results]:
     tables = sub_unit_tables(args, criteria, problems)
     if problems:
         raise DataError(problems)
-    current, *earlier = periods
-    if keep_going:
-        results = evaluate_keeping_going(
-            criteria,
-            current.submissions,
-            previous=earlier,
-            source=args.data,
-            left_out=unread,
-            period=current.name,
-            tables=tables,
-        )
-        report_left_out(results, language(args, criteria))
-        return criteria, results
-    results = evaluate(
-        criteria,
-        current.submissions,
-        previous=earlier,
-        source=args.data,
-        period=current.name,
-        tables=tables,
-    )
-    return criteria, results
+    return Inputs(tuple(periods), unread, tables)
 
 
 def table_files(args: argparse.Namespace, criteria: Criteria | None = None) -> dict[str, str]:

@@ -11,15 +11,15 @@ import attrs
 
 from ecoscore.cli.options import (
     EXIT_DIFFERENCES,
+    Inputs,
     done,
+    evaluate_inputs,
     language,
-    read,
-    sub_unit_tables,
+    read_inputs,
     table_files,
 )
 from ecoscore.errors import DataError, Problem, UsageError
 from ecoscore.io import atomic
-from ecoscore.io.submissions import Period, read_periods
 from ecoscore.io.tables import Table, read_table
 from ecoscore.language.loader import load
 from ecoscore.model import Criteria
@@ -65,8 +65,10 @@ def verify(args: argparse.Namespace) -> int:
         table = read_table(args.published, sheet=args.published_sheet, encoding=args.encoding)
     except DataError as error:
         late.extend(error.problems)
+    criteria = load(args.criteria)
     try:
-        criteria, results = read(args)
+        inputs = read_inputs(args, criteria)
+        results = evaluate_inputs(args, criteria, inputs)
     except DataError as error:
         raise DataError([*error.problems, *late]) from None
     if late or table is None:
@@ -78,7 +80,7 @@ def verify(args: argparse.Namespace) -> int:
             " unit(s) were left out (--keep-going): correct their rows first"
         )
     outcome = _without_left_out(verify(results, table), results)
-    hypotheses = _hypotheses(args, criteria, results, table) if args.hypotheses else None
+    hypotheses = _hypotheses(args, criteria, inputs, table) if args.hypotheses else None
     print(document.text(results, outcome, lang, hypotheses), end="")
     if out is not None:
         if out.suffix.lower() == ".json":
@@ -92,27 +94,21 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def _hypotheses(
-    args: argparse.Namespace, criteria: Criteria, results: Results, table: Table
+    args: argparse.Namespace, criteria: Criteria, inputs: Inputs, table: Table
 ) -> Hypotheses:
-    """The conventions tried on the published table, on the data as ``read`` read it
-    (which has reported any problem already: every unit was scored)."""
+    """The conventions tried on the published table, on the inputs every unit of which
+    was scored."""
     from ecoscore.audit.hypotheses import find_conventions
 
-    problems: list[Problem] = []
-    periods: list[Period] = []
-    for k, path in enumerate([args.data, *args.previous]):
-        data = read_table(path, sheet=args.sheet, encoding=args.encoding)
-        periods.extend(read_periods(data, criteria, strict=k == 0))
-    tables = sub_unit_tables(args, criteria, problems)
     earlier = None if args.previous_criteria is None else load(args.previous_criteria)
-    current, *before = periods
+    current, *before = inputs.periods
     return find_conventions(
         criteria,
         table,
         current.submissions,
         previous=before,
         period=current.name,
-        tables=tables,
+        tables=inputs.tables,
         source=args.data,
         previous_criteria=earlier,
     )
