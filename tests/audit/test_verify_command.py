@@ -195,3 +195,17 @@ def test_the_worked_example_in_docs_analysis(
     printed = capsys.readouterr().out.splitlines()
     assert "('float',) 54 of 54" == printed[0]
     assert printed[1].startswith("寻乌县 the total summed in binary floats is 97.849999999999994…")
+
+
+def test_hypotheses_need_every_unit_scored(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """With --keep-going, a unit left out would be missing from every hypothesis: the run
+    says so and stops (exit 2) rather than compare a table with fewer units."""
+    data = table(tmp_path, DATA.read_text(encoding="utf-8").replace("20,20,40", "20,x,40"), "d.csv")
+    published = table(tmp_path, FLOATS)
+    argv = ["verify", CRITERIA, data, published, "--keep-going", "--hypotheses", "--lang", "en"]
+    code, out, err = run(capsys, *argv)
+    assert EXIT_USAGE == code
+    assert "--hypotheses re-runs the assessment on every unit, and 1 unit(s) were left out" in err
+    assert "" == out

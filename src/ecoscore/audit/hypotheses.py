@@ -413,7 +413,8 @@ def _explanations(
             continue
         shown, raw = _figure(results, difference.unit, difference.item)
         what = item_label(results, difference.item)
-        if floats and raw is not None and difference.item in ("total", *_nodes(difference.item)):
+        summed = difference.item == "total" or difference.item.startswith("node:")
+        if floats and raw is not None and summed:
             exact = _figure(base, difference.unit, difference.item)[1]
             double = _double(raw)
             note = Label(
@@ -446,10 +447,6 @@ def _double(exact: Decimal) -> str:
     ellipsis where its exact decimal expansion goes on ("89.549999999999997…")."""
     shown = f"{float(exact):.17g}"
     return shown if Decimal(shown) == exact else shown + "…"
-
-
-def _nodes(item: str) -> tuple[str, ...]:
-    return (item,) if item.startswith("node:") else ()
 
 
 def _figure(results: Results, unit: str, item: str) -> tuple[str | None, Decimal | None]:
