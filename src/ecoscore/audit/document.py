@@ -52,7 +52,8 @@ _WORDS = {
         "the declared criteria reproduce the table: no hypothesis needed",
     ),
     "tried": Label(
-        "共尝试 {n} 种口径（单独及两两组合）", "{n} conventions tried, alone and in pairs"
+        "共检验 {n} 种假设：{k} 种口径单独检验，{p} 种两两组合",
+        "{n} hypotheses tried: {k} conventions alone and {p} pairs",
     ),
     "reproduce": Label(
         "以下口径可复现全部 {m} 个公布数字：", "these reproduce all {m} published figures:"
@@ -190,7 +191,8 @@ def _summary(verification: Verification, lang: str) -> str:
 def _hypotheses(results: Results, hypotheses: Hypotheses, lang: str, indent: str) -> list[str]:
     if not hypotheses.needed:
         return [_say("not_needed", lang)]
-    lines = [_say("tried", lang, n=len(hypotheses.tried))]
+    alone = sum(1 for h in hypotheses.tried if len(h.conventions) == 1)
+    lines = [_say("tried", lang, n=len(hypotheses.tried), k=alone, p=len(hypotheses.tried) - alone)]
     m = hypotheses.declared.figures
     reproducing = hypotheses.reproducing()
     if reproducing:
